@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace CleverSyncSOS.Authentication;
+
+/// <summary>How the service authenticates to Clever (seed entity 1). Bound from <c>CleverSyncSOS:CleverAuth</c>.</summary>
+public sealed class CleverAuthConfiguration
+{
+    public const string SectionName = "CleverSyncSOS:CleverAuth";
+
+    /// <summary>Clever's district-token endpoint. Any Clever-compatible server (the simulator) works.</summary>
+    [Required]
+    public string TokenEndpoint { get; set; } = "https://clever.com/oauth/tokens";
+
+    /// <summary>Scopes the district token must carry, space separated.</summary>
+    [Required]
+    public string Scope { get; set; } = "read:students read:teachers";
+
+    [Required]
+    [ValidateObjectMembers]
+    public RetryPolicy RetryPolicy { get; set; } = new();
+
+    [Range(1, 86_400)]
+    public int HealthCheckIntervalSeconds { get; set; } = 60;
+
+    /// <summary>A token with a known expiry is renewed this long before it (or at 80 % of its lifetime if sooner).</summary>
+    [Range(0, 86_400)]
+    public int RenewBeforeExpirySeconds { get; set; } = 300;
+
+    /// <summary>Consecutive failed acquisitions after which the circuit opens.</summary>
+    [Range(1, 100)]
+    public int CircuitBreakerFailureThreshold { get; set; } = 5;
+
+    [Range(1, 3_600)]
+    public int CircuitBreakerBreakSeconds { get; set; } = 60;
+
+    [Range(1, 600)]
+    public int RequestTimeoutSeconds { get; set; } = 30;
+
+    public IReadOnlyList<string> RequiredScopes =>
+        Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
+
+/// <summary>Retry settings shared by the token and data calls.</summary>
+public sealed class RetryPolicy
+{
+    [Range(0, 20)]
+    public int MaxRetries { get; set; } = 5;
+
+    /// <summary>First backoff delay; doubles each retry, with jitter. The seed types it as whole seconds; fractions are accepted.</summary>
+    [Range(0, 600)]
+    public double BaseDelaySeconds { get; set; } = 2;
+}

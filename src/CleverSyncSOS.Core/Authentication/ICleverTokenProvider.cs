@@ -1,0 +1,10 @@
+namespace CleverSyncSOS.Authentication;
+
+public interface ICleverTokenProvider
+{
+    /// <summary>A valid token for the district, from the cache while it is fresh.</summary>
+    Task<CleverAuthToken> GetTokenAsync(DistrictCredentials district, CancellationToken cancellationToken);
+
+    /// <summary>Drops a token that Clever rejected, so the next call fetches a new one.</summary>
+    void Invalidate(string cleverDistrictId, string accessToken);
+}

@@ -1,0 +1,160 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CleverSyncSOS.Clever;
+
+// Wire shapes of Clever's Data API v3.0. Every property is optional: real Clever omits keys, sends ""
+// for absent enum values and adds fields over time, so nothing here may fail on such input.
+
+/// <summary>A paged list response (seed entity 12). Clever pages with <c>links</c> rather than a paging object.</summary>
+public sealed class CleverApiResponse<T>
+{
+    public List<CleverDataItem<T>>? Data { get; set; }
+    public List<CleverLink>? Links { get; set; }
+
+    public string? NextLink => Links?.FirstOrDefault(l => l.Rel == "next")?.Uri;
+}
+
+public sealed class CleverDataItem<T>
+{
+    public T? Data { get; set; }
+    public string? Uri { get; set; }
+}
+
+/// <summary>A single-object response: <c>{"data":{...},"links":[...]}</c>.</summary>
+public sealed class CleverSingleResponse<T>
+{
+    public T? Data { get; set; }
+}
+
+public sealed class CleverLink
+{
+    public string? Rel { get; set; }
+    public string? Uri { get; set; }
+}
+
+public sealed class CleverName
+{
+    public string? First { get; set; }
+    public string? Middle { get; set; }
+    public string? Last { get; set; }
+}
+
+/// <summary>A Clever user; its roles say whether (and where) it is a student or a teacher.</summary>
+public sealed class CleverUser
+{
+    public string? Id { get; set; }
+    public string? District { get; set; }
+    public string? Email { get; set; }
+    public CleverName? Name { get; set; }
+
+    [JsonPropertyName("last_modified")]
+    [JsonConverter(typeof(LenientUtcDateTimeConverter))]
+    public DateTime? LastModified { get; set; }
+
+    public CleverRoles? Roles { get; set; }
+}
+
+public sealed class CleverRoles
+{
+    public CleverStudentRole? Student { get; set; }
+    public CleverTeacherRole? Teacher { get; set; }
+}
+
+public sealed class CleverStudentRole
+{
+    public string? School { get; set; }
+    public List<string>? Schools { get; set; }
+
+    [JsonPropertyName("student_number")]
+    public string? StudentNumber { get; set; }
+
+    public string? Grade { get; set; }
+
+    /// <summary>Recorded Clever data sometimes carries the email inside the student role.</summary>
+    public string? Email { get; set; }
+}
+
+public sealed class CleverTeacherRole
+{
+    public string? School { get; set; }
+    public List<string>? Schools { get; set; }
+    public string? Title { get; set; }
+}
+
+public sealed class CleverDistrict
+{
+    public string? Id { get; set; }
+    public string? Name { get; set; }
+}
+
+public sealed class CleverSchool
+{
+    public string? Id { get; set; }
+    public string? District { get; set; }
+    public string? Name { get; set; }
+}
+
+/// <summary>An entry of the Events API; <see cref="Data"/> holds the object's state after the change.</summary>
+public sealed class CleverEvent
+{
+    public string? Id { get; set; }
+    public string? Type { get; set; }
+    public CleverEventData? Data { get; set; }
+}
+
+public sealed class CleverEventData
+{
+    public JsonElement Object { get; set; }
+}
+
+/// <summary>Response of <c>GET /oauth/tokens?owner_type=district</c>.</summary>
+public sealed class CleverTokenListResponse
+{
+    public List<CleverDistrictToken>? Data { get; set; }
+}
+
+public sealed class CleverDistrictToken
+{
+    public string? Id { get; set; }
+    public CleverTokenOwner? Owner { get; set; }
+
+    [JsonPropertyName("access_token")]
+    public string? AccessToken { get; set; }
+
+    public List<string>? Scopes { get; set; }
+
+    /// <summary>Real Clever gives no lifetime; a compatible server (the simulator) may.</summary>
+    [JsonPropertyName("expires_in")]
+    public int? ExpiresIn { get; set; }
+
+    [JsonPropertyName("token_type")]
+    public string? TokenType { get; set; }
+}
+
+public sealed class CleverTokenOwner
+{
+    public string? Type { get; set; }
+    public string? Id { get; set; }
+}
+
+/// <summary>Error bodies: <c>{"message"}</c> (v3 spec), <c>{"error"}</c> (legacy) or <c>{"error","error_description"}</c> (tokens).</summary>
+public sealed class CleverErrorBody
+{
+    public string? Message { get; set; }
+    public string? Error { get; set; }
+
+    [JsonPropertyName("error_description")]
+    public string? ErrorDescription { get; set; }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSerializable(typeof(CleverApiResponse<CleverUser>))]
+[JsonSerializable(typeof(CleverApiResponse<CleverEvent>))]
+[JsonSerializable(typeof(CleverApiResponse<CleverSchool>))]
+[JsonSerializable(typeof(CleverApiResponse<CleverDistrict>))]
+[JsonSerializable(typeof(CleverSingleResponse<CleverDistrict>))]
+[JsonSerializable(typeof(CleverUser))]
+[JsonSerializable(typeof(CleverTokenListResponse))]
+[JsonSerializable(typeof(CleverErrorBody))]
+internal sealed partial class CleverJsonContext : JsonSerializerContext;

@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace CleverSyncSOS.Persistence.Session;
+
+/// <summary>The orchestration database: districts, schools and the sync history.</summary>
+public class SessionDbContext(DbContextOptions<SessionDbContext> options) : DbContext(options)
+{
+    public DbSet<District> Districts => Set<District>();
+    public DbSet<School> Schools => Set<School>();
+    public DbSet<SyncHistory> SyncHistory => Set<SyncHistory>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.StoreDateTimesAsUtc();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<District>(entity =>
+        {
+            entity.HasKey(e => e.DistrictId);
+            entity.HasIndex(e => e.CleverDistrictId).IsUnique();
+            entity.Property(e => e.CleverDistrictId).IsRequired().HasMaxLength(50);
+            entity.Property(e => e.Name).IsRequired().HasMaxLength(200);
+            entity.Property(e => e.KeyVaultSecretPrefix).HasMaxLength(100);
+            entity.Property(e => e.IsActive).HasDefaultValue(true);
+        });
+
+        modelBuilder.Entity<School>(entity =>
+        {
+            entity.HasKey(e => e.SchoolId);
+            entity.HasIndex(e => e.CleverSchoolId).IsUnique();
+            entity.Property(e => e.CleverSchoolId).IsRequired().HasMaxLength(50);
+            entity.Property(e => e.DistrictId).IsRequired().HasMaxLength(50);
+            entity.Property(e => e.Name).IsRequired().HasMaxLength(200);
+            entity.Property(e => e.DatabaseName).HasMaxLength(100);
+            entity.Property(e => e.KeyVaultConnectionStringSecretName).HasMaxLength(200);
+            entity.Property(e => e.IsActive).HasDefaultValue(true);
+            entity.Property(e => e.RequiresFullSync).HasDefaultValue(false);
+
+            entity.HasOne<District>()
+                .WithMany()
+                .HasForeignKey(e => e.DistrictId)
+                .HasPrincipalKey(d => d.CleverDistrictId)
+                .OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<SyncHistory>(entity =>
+        {
+            entity.ToTable("SyncHistory");
+            entity.HasKey(e => e.SyncId);
+            entity.Property(e => e.EntityType).IsRequired().HasMaxLength(50);
+            entity.Property(e => e.SyncType).IsRequired().HasDefaultValue(SyncType.Incremental);
+            entity.Property(e => e.Status).IsRequired().HasMaxLength(20);
+            entity.Property(e => e.RecordsProcessed).HasDefaultValue(0);
+            entity.Property(e => e.RecordsFailed).HasDefaultValue(0);
+            entity.Property(e => e.LastEventId).HasMaxLength(50);
+
+            entity.HasOne<School>()
+                .WithMany()
+                .HasForeignKey(e => e.SchoolId)
+                .OnDelete(DeleteBehavior.Restrict);
+
+            entity.HasIndex(e => new { e.SchoolId, e.EntityType, e.SyncEndTime });
+        });
+    }
+}

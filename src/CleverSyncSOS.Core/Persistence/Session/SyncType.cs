@@ -1,0 +1,13 @@
+namespace CleverSyncSOS.Persistence.Session;
+
+public enum SyncType
+{
+    /// <summary>Complete refresh (new school, beginning of year).</summary>
+    Full = 1,
+
+    /// <summary>Changes only (routine sync during the year).</summary>
+    Incremental = 2,
+
+    /// <summary>Data integrity validation.</summary>
+    Reconciliation = 3,
+}

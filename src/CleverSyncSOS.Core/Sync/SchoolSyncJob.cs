@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Net;
+using CleverSyncSOS.Clever;
+using CleverSyncSOS.Observability;
+using CleverSyncSOS.Persistence;
+using CleverSyncSOS.Persistence.Session;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CleverSyncSOS.Sync;
+
+/// <summary>
+/// Syncs one school: decides full or incremental from its history, records the run in SyncHistory, and runs
+/// the read inside one transaction on the school's own database. Any failure is caught here and recorded,
+/// so it never reaches another school's sync.
+/// </summary>
+public sealed partial class SchoolSyncJob(
+    CleverApiClient clever,
+    SchoolDatabases schoolDatabases,
+    SyncHistoryRecorder history,
+    FullRosterRead fullRead,
+    EventRosterUpdate eventUpdate,
+    IOptions<SyncOptions> options,
+    TimeProvider time,
+    ILogger<SchoolSyncJob> logger)
+{
+    public async Task<SchoolSyncResult> RunAsync(SchoolSyncTarget target, SyncRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        var school = target.School;
+        var started = time.GetTimestamp();
+        using var scope = logger.BeginScope(new Dictionary<string, object>
+        {
+            ["CleverDistrictId"] = target.District.CleverDistrictId,
+            ["CleverSchoolId"] = school.CleverSchoolId,
+            ["SchoolId"] = school.SchoolId,
+        });
+        using var activity = CleverSyncTelemetry.ActivitySource.StartActivity("SchoolSync");
+        activity?.SetTag("cleversync.school", school.CleverSchoolId);
+        activity?.SetTag("cleversync.district", target.District.CleverDistrictId);
+
+        var plan = await history.PlanAsync(school, RosterEntity.All, request.ForceFull, options.Value, cancellationToken);
+        var outcomes = RosterEntity.All.Select(e => new EntitySyncOutcome(e.EntityType, plan.SyncType)).ToList();
+        var rows = await history.StartAsync(school.SchoolId, outcomes, cancellationToken);
+        using var runScope = logger.BeginScope(new Dictionary<string, object> { ["SyncId"] = string.Join(",", rows.Select(r => r.SyncId)) });
+        LogStarting(logger, school.Name, plan.SyncType);
+        progress?.Report(new SyncProgress(school.Name, $"{plan.SyncType} sync"));
+
+        string? error = null;
+        string? cursor = null;
+        var deletionsDone = false;
+        try
+        {
+            (cursor, deletionsDone) = await SyncAsync(target, request, plan, outcomes, progress, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            error = "Cancelled: the sync was stopped before it finished; nothing was changed.";
+        }
+        catch (Exception ex)
+        {
+            error = $"{Describe(ex)} Nothing was changed in the school's database.";
+            LogFailed(logger, ex, school.Name, error);
+        }
+
+        foreach (var outcome in error is null ? [] : outcomes)
+        {
+            outcome.Error = error;
+        }
+
+        // The history row is written even when the run was cancelled.
+        await history.CompleteAsync(rows, outcomes, cursor, plan.LastSyncTimestamps, CancellationToken.None);
+        if (error is null && plan.Full)
+        {
+            // Cleared only once the full sync's deletion step ran; a guarded run keeps asking for one.
+            await history.SetRequiresFullSyncAsync(school.SchoolId, !deletionsDone, CancellationToken.None);
+        }
+
+        var duration = time.GetElapsedTime(started);
+        var result = new SchoolSyncResult(school.SchoolId, school.CleverSchoolId, school.Name, target.District.CleverDistrictId, outcomes, duration, error);
+        Record(result, activity);
+        LogFinished(logger, school.Name, result.Status, duration.TotalSeconds);
+        progress?.Report(new SyncProgress(school.Name, result.Status));
+        return result;
+    }
+
+    private async Task<(string? Cursor, bool DeletionsDone)> SyncAsync(SchoolSyncTarget target, SyncRequest request, SyncPlan plan,
+        IReadOnlyList<EntitySyncOutcome> outcomes, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        var useEvents = options.Value.UseEvents;
+        await using var context = await SchoolSyncContext.OpenAsync(target, request,
+            await schoolDatabases.OpenAsync(target.School, cancellationToken), schoolDatabases.Provider, options.Value.BatchSize,
+            time.GetUtcNow().UtcDateTime, outcomes, cancellationToken);
+
+        if (plan.SyncType == SyncType.Incremental && plan.EventCursor is { } cursor)
+        {
+            try
+            {
+                var next = await eventUpdate.ApplyAsync(context, cursor, progress, cancellationToken);
+                await context.CommitAsync(cancellationToken);
+                return (next, true);
+            }
+            catch (CleverApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+            {
+                // Clever keeps events for 30 days; an older cursor means a full comparison is needed.
+                LogCursorExpired(logger, target.School.Name, ex.Message);
+                await context.RestartAsync(cancellationToken);
+                foreach (var outcome in outcomes)
+                {
+                    outcome.SyncType = SyncType.Reconciliation;
+                }
+            }
+        }
+
+        // Taken before the read, so a change made while the read runs is picked up by the next incremental sync.
+        var newCursor = useEvents ? await LatestEventIdAsync(target, cancellationToken) : null;
+        await fullRead.ReadAsync(context, progress, cancellationToken);
+        await context.CommitAsync(cancellationToken);
+        return (newCursor, outcomes.All(o => o.Warning is null));
+    }
+
+    private async Task<string?> LatestEventIdAsync(SchoolSyncTarget target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await clever.GetLatestEventIdAsync(target.Credentials, cancellationToken);
+        }
+        catch (CleverApiException ex) when (ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
+        {
+            // Events not enabled for this district: incremental syncs will compare full reads instead.
+            LogEventsUnavailable(logger, target.District.CleverDistrictId, ex.Message);
+            return null;
+        }
+    }
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        Authentication.CleverAuthenticationException or CleverApiException or Credentials.SecretNotFoundException => ex.Message,
+        HttpRequestException => $"Could not reach Clever: {ex.Message}",
+        TimeoutException or TaskCanceledException => "A request to Clever timed out.",
+        Microsoft.EntityFrameworkCore.DbUpdateException or System.Data.Common.DbException => $"The school's database failed: {ex.GetBaseException().Message}",
+        _ => $"{ex.GetType().Name}: {ex.Message}",
+    };
+
+    private static void Record(SchoolSyncResult result, Activity? activity)
+    {
+        var school = new KeyValuePair<string, object?>("school", result.CleverSchoolId);
+        var status = new KeyValuePair<string, object?>("status", result.Status);
+        CleverSyncTelemetry.SchoolSyncDuration.Record(result.Duration.TotalSeconds, school, status);
+        foreach (var e in result.Entities)
+        {
+            var entity = new KeyValuePair<string, object?>("entity", e.EntityType);
+            CleverSyncTelemetry.RecordsWritten.Add(e.Created, school, entity, new("change", "created"));
+            CleverSyncTelemetry.RecordsWritten.Add(e.Updated, school, entity, new("change", "updated"));
+            CleverSyncTelemetry.RecordsWritten.Add(e.Deleted, school, entity, new("change", "deleted"));
+            CleverSyncTelemetry.RecordsWritten.Add(e.Failed, school, entity, new("change", "failed"));
+        }
+
+        activity?.SetTag("cleversync.status", result.Status);
+        activity?.SetStatus(result.Status == SyncStatus.Failed ? ActivityStatusCode.Error : ActivityStatusCode.Ok);
+    }
+
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Starting {SyncType} sync of {SchoolName}")]
+    private static partial void LogStarting(ILogger logger, string schoolName, SyncType syncType);
+
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "Finished the sync of {SchoolName}: {Status} in {Seconds:F1} s")]
+    private static partial void LogFinished(ILogger logger, string schoolName, string status, double seconds);
+
+    [LoggerMessage(EventId = 2203, Level = LogLevel.Error, Message = "The sync of {SchoolName} failed: {Reason}")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string schoolName, string reason);
+
+    [LoggerMessage(EventId = 2204, Level = LogLevel.Warning, Message = "The event cursor of {SchoolName} is no longer kept by Clever ({Detail}); comparing a full read instead")]
+    private static partial void LogCursorExpired(ILogger logger, string schoolName, string detail);
+
+    [LoggerMessage(EventId = 2205, Level = LogLevel.Information, Message = "Clever events are not available for district {CleverDistrictId} ({Detail}); incremental syncs will compare full reads")]
+    private static partial void LogEventsUnavailable(ILogger logger, string cleverDistrictId, string detail);
+}

@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CleverSyncSOS.Sync;
+
+/// <summary>How schools are synced. Bound from <c>CleverSyncSOS:Sync</c>.</summary>
+public sealed class SyncOptions
+{
+    public const string SectionName = "CleverSyncSOS:Sync";
+
+    /// <summary>Schools synced at once.</summary>
+    [Range(1, 64)]
+    public int MaxParallelSchools { get; set; } = 5;
+
+    /// <summary>Rows per upsert statement.</summary>
+    [Range(1, 5_000)]
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>Use Clever's Events API for incremental syncs; when off (or events are unavailable) a full read is compared instead.</summary>
+    public bool UseEvents { get; set; } = true;
+
+    /// <summary>
+    /// Even with events, a full comparison (SyncType Reconciliation) runs when the last full read is older than this,
+    /// catching events that were never generated (events switched off in Clever) or lost. 0 turns it off.
+    /// </summary>
+    [Range(0, 24 * 366)]
+    public int ReconciliationIntervalHours { get; set; } = 168;
+
+    /// <summary>How long Clever keeps events; a school last synced longer ago than this (less a day) is compared in full.</summary>
+    [Range(2, 365)]
+    public int EventRetentionDays { get; set; } = 30;
+
+    /// <summary>A full read that would delete more than this share of a school's students or teachers deletes nothing unless overridden.</summary>
+    [Range(0, 100)]
+    public double MassDeletionThresholdPercent { get; set; } = 30;
+
+    /// <summary>The guard ignores removals of fewer records than this (a class of 3 losing 1 is not a mass deletion).</summary>
+    [Range(0, 1_000_000)]
+    public int MassDeletionMinimumRecords { get; set; } = 10;
+}

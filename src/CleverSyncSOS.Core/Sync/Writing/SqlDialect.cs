@@ -1,0 +1,133 @@
+using CleverSyncSOS.Persistence;
+
+namespace CleverSyncSOS.Sync.Writing;
+
+/// <summary>
+/// The SQL the bulk writer needs, per provider: a native upsert that writes nothing for unchanged rows,
+/// and a connection-local table of the keys a full read has seen.
+/// </summary>
+public abstract class SqlDialect
+{
+    public const string SeenTable = "cleversync_seen";
+
+    public static SqlDialect For(DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.Sqlite => new SqliteDialect(),
+        DatabaseProvider.PostgreSql => new PostgreSqlDialect(),
+        DatabaseProvider.SqlServer => new SqlServerDialect(),
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
+    };
+
+    public abstract string Quote(string identifier);
+
+    protected abstract string True { get; }
+    protected abstract string False { get; }
+
+    /// <summary>Parameters are named @p{row}_{column}, @now for the timestamp.</summary>
+    public abstract string Upsert(RosterTableMap map, int rows);
+
+    public abstract string CreateSeenTable(RosterTableMap map);
+
+    public abstract string InsertSeen(RosterTableMap map, int rows);
+
+    /// <summary>One table per roster table: students and teachers are read one after the other before either is pruned.</summary>
+    public virtual string SeenTableName(RosterTableMap map) => $"{SeenTable}_{map.Table.ToLowerInvariant()}";
+
+    public string CountAll(RosterTableMap map) => $"SELECT COUNT(*) FROM {Quote(map.Table)}";
+
+    public string CountMissing(RosterTableMap map) =>
+        $"SELECT COUNT(*) FROM {Quote(map.Table)} t WHERE NOT EXISTS (SELECT 1 FROM {SeenTableName(map)} s WHERE s.id = t.{Quote(map.KeyColumn)})";
+
+    /// <summary>Seed step 1, limited to the records the read did not see (the seen ones were reactivated by the upsert: step 2).</summary>
+    public string DeactivateMissing(RosterTableMap map) =>
+        $"UPDATE {Quote(map.Table)} SET {Quote(map.IsActiveColumn)} = {False}, {Quote(map.DeactivatedAtColumn)} = @now " +
+        $"WHERE NOT EXISTS (SELECT 1 FROM {SeenTableName(map)} s WHERE s.id = {Quote(map.Table)}.{Quote(map.KeyColumn)})";
+
+    /// <summary>Seed step 3.</summary>
+    public string DeleteInactive(RosterTableMap map) =>
+        $"DELETE FROM {Quote(map.Table)} WHERE {Quote(map.IsActiveColumn)} = {False}";
+
+    public string DeleteByKeys(RosterTableMap map, int keys) =>
+        $"DELETE FROM {Quote(map.Table)} WHERE {Quote(map.KeyColumn)} IN ({string.Join(", ", Enumerable.Range(0, keys).Select(i => $"@k{i}"))})";
+
+    public string ValuesRows(RosterTableMap map, int rows) => string.Join(",\n", Enumerable.Range(0, rows).Select(r =>
+        "(" + string.Join(", ", Enumerable.Range(0, map.DataColumns.Count + 1).Select(c => $"@p{r}_{c}")) + $", {True}, NULL, @now, @now)"));
+
+    public string InsertColumns(RosterTableMap map) => string.Join(", ",
+        new[] { map.KeyColumn }.Concat(map.DataColumns).Append(map.IsActiveColumn).Append(map.DeactivatedAtColumn)
+            .Append(map.CreatedAtColumn).Append(map.UpdatedAtColumn).Select(Quote));
+}
+
+/// <summary>SQLite: <c>INSERT ... ON CONFLICT DO UPDATE ... WHERE</c>; <c>IS NOT</c> is its null-safe inequality.</summary>
+public sealed class SqliteDialect : SqlDialect
+{
+    public override string Quote(string identifier) => $"\"{identifier}\"";
+    protected override string True => "1";
+    protected override string False => "0";
+
+    public override string Upsert(RosterTableMap map, int rows) => OnConflictUpsert(this, map, rows, "IS NOT");
+
+    public override string CreateSeenTable(RosterTableMap map) =>
+        $"CREATE TEMP TABLE IF NOT EXISTS {SeenTableName(map)} (id TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID; DELETE FROM {SeenTableName(map)};";
+
+    public override string InsertSeen(RosterTableMap map, int rows) =>
+        $"INSERT OR IGNORE INTO {SeenTableName(map)} (id) VALUES {string.Join(", ", Enumerable.Range(0, rows).Select(i => $"(@k{i})"))}";
+
+    internal static string OnConflictUpsert(SqlDialect d, RosterTableMap map, int rows, string distinct)
+    {
+        var table = d.Quote(map.Table);
+        var set = string.Join(", ", map.DataColumns.Select(c => $"{d.Quote(c)} = excluded.{d.Quote(c)}"));
+        var changed = string.Join(" OR ", map.DataColumns.Select(c => $"{table}.{d.Quote(c)} {distinct} excluded.{d.Quote(c)}"));
+        return $"INSERT INTO {table} ({d.InsertColumns(map)}) VALUES\n{d.ValuesRows(map, rows)}\n" +
+               $"ON CONFLICT ({d.Quote(map.KeyColumn)}) DO UPDATE SET {set}, {d.Quote(map.IsActiveColumn)} = excluded.{d.Quote(map.IsActiveColumn)}, " +
+               $"{d.Quote(map.DeactivatedAtColumn)} = NULL, {d.Quote(map.UpdatedAtColumn)} = excluded.{d.Quote(map.UpdatedAtColumn)}\n" +
+               $"WHERE {changed} OR {table}.{d.Quote(map.IsActiveColumn)} <> excluded.{d.Quote(map.IsActiveColumn)}";
+    }
+}
+
+/// <summary>PostgreSQL: <c>INSERT ... ON CONFLICT DO UPDATE ... WHERE ... IS DISTINCT FROM</c>.</summary>
+public sealed class PostgreSqlDialect : SqlDialect
+{
+    public override string Quote(string identifier) => $"\"{identifier}\"";
+    protected override string True => "TRUE";
+    protected override string False => "FALSE";
+
+    public override string Upsert(RosterTableMap map, int rows) => SqliteDialect.OnConflictUpsert(this, map, rows, "IS DISTINCT FROM");
+
+    public override string CreateSeenTable(RosterTableMap map) =>
+        $"CREATE TEMP TABLE IF NOT EXISTS {SeenTableName(map)} (id TEXT NOT NULL PRIMARY KEY); TRUNCATE {SeenTableName(map)};";
+
+    public override string InsertSeen(RosterTableMap map, int rows) =>
+        $"INSERT INTO {SeenTableName(map)} (id) VALUES {string.Join(", ", Enumerable.Range(0, rows).Select(i => $"(@k{i})"))} ON CONFLICT DO NOTHING";
+}
+
+/// <summary>SQL Server: <c>MERGE</c> with a change check, and a #temp table for the seen keys.</summary>
+public sealed class SqlServerDialect : SqlDialect
+{
+    public override string Quote(string identifier) => $"[{identifier.Replace("]", "]]", StringComparison.Ordinal)}]";
+    protected override string True => "1";
+    protected override string False => "0";
+    public override string SeenTableName(RosterTableMap map) => "#" + base.SeenTableName(map);
+
+    public override string Upsert(RosterTableMap map, int rows)
+    {
+        var table = Quote(map.Table);
+        var sourceColumns = string.Join(", ", new[] { map.KeyColumn }.Concat(map.DataColumns).Append(map.IsActiveColumn)
+            .Append(map.DeactivatedAtColumn).Append(map.CreatedAtColumn).Append(map.UpdatedAtColumn).Select(Quote));
+        // Null-safe "differs": EXISTS (SELECT a EXCEPT SELECT b) is true only when the column values differ.
+        var changed = string.Join(" OR ", map.DataColumns.Append(map.IsActiveColumn)
+            .Select(c => $"EXISTS (SELECT t.{Quote(c)} EXCEPT SELECT s.{Quote(c)})"));
+        var set = string.Join(", ", map.DataColumns.Append(map.IsActiveColumn).Select(c => $"t.{Quote(c)} = s.{Quote(c)}"));
+        return $"MERGE INTO {table} WITH (HOLDLOCK) AS t\nUSING (VALUES\n{ValuesRows(map, rows)}\n) AS s ({sourceColumns})\n" +
+               $"ON t.{Quote(map.KeyColumn)} = s.{Quote(map.KeyColumn)}\n" +
+               $"WHEN MATCHED AND ({changed}) THEN UPDATE SET {set}, t.{Quote(map.DeactivatedAtColumn)} = NULL, t.{Quote(map.UpdatedAtColumn)} = s.{Quote(map.UpdatedAtColumn)}\n" +
+               $"WHEN NOT MATCHED THEN INSERT ({sourceColumns}) VALUES ({string.Join(", ", new[] { map.KeyColumn }.Concat(map.DataColumns).Append(map.IsActiveColumn).Append(map.DeactivatedAtColumn).Append(map.CreatedAtColumn).Append(map.UpdatedAtColumn).Select(c => "s." + Quote(c)))});";
+    }
+
+    public override string CreateSeenTable(RosterTableMap map) =>
+        $"IF OBJECT_ID('tempdb..{SeenTableName(map)}') IS NULL CREATE TABLE {SeenTableName(map)} (id NVARCHAR(50) NOT NULL PRIMARY KEY); ELSE TRUNCATE TABLE {SeenTableName(map)};";
+
+    public override string InsertSeen(RosterTableMap map, int rows) =>
+        $"INSERT INTO {SeenTableName(map)} (id) SELECT DISTINCT v.id FROM (VALUES {string.Join(", ", Enumerable.Range(0, rows).Select(i => $"(@k{i})"))}) AS v(id) " +
+        $"WHERE NOT EXISTS (SELECT 1 FROM {SeenTableName(map)} s WHERE s.id = v.id)";
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using CleverSyncSOS.Simulator.Data;
+using Microsoft.AspNetCore.Http;
+
+namespace CleverSyncSOS.Simulator.Endpoints;
+
+/// <summary>The error bodies Clever (and the simulator's synthetic defaults from clever-api.md §6) use.</summary>
+internal static class Responses
+{
+    public const string Json = "application/json; charset=utf-8";
+
+    private const string NotFoundPage =
+        "<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head>\n<body><h1>Not Found</h1><p>The requested URL was not found on this server.</p></body></html>\n";
+
+    /// <summary>Data API error: <c>{"message": "..."}</c>.</summary>
+    public static Task Message(HttpContext context, int status, string message) =>
+        WriteJson(context, status, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("message", message);
+            w.WriteEndObject();
+        });
+
+    /// <summary>Tokens endpoint error: <c>{"error": "...", "error_description": "..."}</c>.</summary>
+    public static Task TokenError(HttpContext context, int status, string error, string description) =>
+        WriteJson(context, status, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("error", error);
+            w.WriteString("error_description", description);
+            w.WriteEndObject();
+        });
+
+    /// <summary>Clever answers unknown paths with an HTML page, not JSON.</summary>
+    public static Task NotFoundHtml(HttpContext context) => Text(context, StatusCodes.Status404NotFound, "text/html; charset=utf-8", NotFoundPage);
+
+    public static Task TooManyRequests(HttpContext context) => Text(context, StatusCodes.Status429TooManyRequests, "text/plain; charset=utf-8", "Too Many Requests");
+
+    public static async Task Text(HttpContext context, int status, string contentType, string body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = contentType;
+        await context.Response.WriteAsync(body, context.RequestAborted);
+    }
+
+    public static async Task WriteJson(HttpContext context, int status, Action<Utf8JsonWriter> write)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = Json;
+        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonWriting.Options))
+        {
+            write(writer);
+        }
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+
+namespace CleverSyncSOS.Simulator.RateLimiting;
+
+/// <summary>The outcome of one request against its token's window, with the values Clever puts in X-Ratelimit-* headers.</summary>
+internal readonly record struct RateLimitDecision(bool Allowed, int Limit, int Remaining, long ResetUnixSeconds);
+
+/// <summary>
+/// Clever's limit: a fixed allowance per bearer token that resets a minute after the window opened
+/// (not a sliding average). Every request counts, including rejected ones.
+/// </summary>
+internal sealed class FixedWindowRateLimiter(int perMinute, TimeProvider time)
+{
+    private static readonly TimeSpan WindowLength = TimeSpan.FromMinutes(1);
+    private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
+    private int _perMinute = perMinute;
+
+    public int PerMinute
+    {
+        get => Volatile.Read(ref _perMinute);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            Volatile.Write(ref _perMinute, value);
+        }
+    }
+
+    public RateLimitDecision Acquire(string key)
+    {
+        var now = time.GetUtcNow();
+        var window = _windows.GetOrAdd(key, static _ => new Window());
+        lock (window)
+        {
+            if (now >= window.End)
+            {
+                window.End = now + WindowLength;
+                window.Used = 0;
+            }
+            window.Used++;
+            var limit = PerMinute;
+            var reset = (long)Math.Ceiling(window.End.ToUnixTimeMilliseconds() / 1000.0);
+            return new RateLimitDecision(window.Used <= limit, limit, Math.Max(0, limit - window.Used), reset);
+        }
+    }
+
+    public void Reset() => _windows.Clear();
+
+    private sealed class Window
+    {
+        public DateTimeOffset End { get; set; } = DateTimeOffset.MinValue;
+        public int Used { get; set; }
+    }
+}

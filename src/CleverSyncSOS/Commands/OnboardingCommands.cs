@@ -1,0 +1,85 @@
+using System.CommandLine;
+using CleverSyncSOS.Authentication;
+using CleverSyncSOS.Clever;
+using CleverSyncSOS.Credentials;
+using CleverSyncSOS.Host.Hosting;
+using CleverSyncSOS.Onboarding;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace CleverSyncSOS.Host.Commands;
+
+/// <summary><c>district add</c> and <c>school add</c>: the onboarding path the demo is made of.</summary>
+public static class OnboardingCommands
+{
+    public static Command District()
+    {
+        var id = new Option<string>("--id") { Description = "Clever district id", Required = true };
+        var name = new Option<string>("--name") { Description = "District display name", Required = true };
+        var prefix = new Option<string?>("--secret-prefix") { Description = "Prefix of the district's secrets (default: District-{id})" };
+        var add = new Command("add", "Add or update a district; its credentials go in the secret store under {prefix}--ClientId and {prefix}--ClientSecret") { id, name, prefix };
+        add.SetAction((result, cancellationToken) => CommandHost.RunAsync(CommonOptions.Read(result), async (services, ct) =>
+        {
+            var district = await services.GetRequiredService<OnboardingService>().AddDistrictAsync(result.GetValue(id)!, result.GetValue(name)!, result.GetValue(prefix), ct);
+            var reference = SecretNames.DistrictCredentials(district.KeyVaultSecretPrefix!, null);
+            AnsiConsole.MarkupLine($"District [bold]{Markup.Escape(district.Name)}[/] ({district.CleverDistrictId}) is onboarded.");
+            AnsiConsole.MarkupLine($"Store its Clever credentials with: cleversync secrets set {reference.ClientIdSecretName}  and  cleversync secrets set {reference.ClientSecretName}");
+            return ExitCodes.Success;
+        }, cancellationToken));
+        return new Command("district", "Manage districts") { add };
+    }
+
+    public static Command School()
+    {
+        var district = new Option<string>("--district") { Description = "Clever district id (onboarded first)", Required = true };
+        var id = new Option<string?>("--id") { Description = "Clever school id" };
+        var name = new Option<string?>("--name") { Description = "School display name" };
+        var all = new Option<bool>("--all") { Description = "Add every school Clever lists for the district (needs its credentials)" };
+        var add = new Command("add", "Add or update a school and create its own database") { district, id, name, all };
+        add.Validators.Add(r =>
+        {
+            if (r.GetValue(all) == (r.GetValue(id) is not null))
+            {
+                r.AddError("Give either --id and --name, or --all.");
+            }
+            else if (r.GetValue(id) is not null && string.IsNullOrWhiteSpace(r.GetValue(name)))
+            {
+                r.AddError("--name is required with --id.");
+            }
+        });
+        add.SetAction((result, cancellationToken) => CommandHost.RunAsync(CommonOptions.Read(result), async (services, ct) =>
+        {
+            var onboarding = services.GetRequiredService<OnboardingService>();
+            var districtId = result.GetValue(district)!;
+            var schools = result.GetValue(all)
+                ? await ListFromCleverAsync(services, districtId, ct)
+                : [(result.GetValue(id)!, result.GetValue(name)!)];
+            foreach (var (schoolId, schoolName) in schools)
+            {
+                var school = await onboarding.AddSchoolAsync(districtId, schoolId, schoolName, ct);
+                AnsiConsole.MarkupLine($"School [bold]{Markup.Escape(school.Name)}[/] ({school.CleverSchoolId}) is onboarded; its database is {Markup.Escape(school.DatabaseName ?? "")} " +
+                                       $"(connection string in secret {school.KeyVaultConnectionStringSecretName}).");
+            }
+
+            return ExitCodes.Success;
+        }, cancellationToken));
+        return new Command("school", "Manage schools") { add };
+    }
+
+    private static async Task<IReadOnlyList<(string Id, string Name)>> ListFromCleverAsync(IServiceProvider services, string districtId, CancellationToken cancellationToken)
+    {
+        var district = await services.GetRequiredService<OnboardingService>().GetDistrictAsync(districtId, cancellationToken);
+        var credentials = new DistrictCredentials(district.CleverDistrictId,
+            SecretNames.DistrictCredentials(district.KeyVaultSecretPrefix ?? SecretNames.DefaultDistrictPrefix(districtId), null));
+        var schools = new List<(string, string)>();
+        await foreach (var school in services.GetRequiredService<CleverApiClient>().GetSchoolsAsync(credentials, cancellationToken))
+        {
+            if (school.Id is { Length: > 0 } schoolId)
+            {
+                schools.Add((schoolId, string.IsNullOrWhiteSpace(school.Name) ? schoolId : school.Name));
+            }
+        }
+
+        return schools;
+    }
+}

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using CleverSyncSOS.Host.Output;
+using CleverSyncSOS.Host.Hosting;
+using CleverSyncSOS.Sync;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace CleverSyncSOS.Host.Commands;
+
+/// <summary><c>sync</c>: every active school, or one; incremental unless a full sync is due or asked for.</summary>
+public static class SyncCommand
+{
+    public static Command Create()
+    {
+        var school = new Option<string?>("--school") { Description = "Only this school (SchoolId or Clever school id)" };
+        var full = new Option<bool>("--full") { Description = "Full sync: re-read everything and remove what Clever no longer has" };
+        var allowMassDelete = new Option<bool>("--allow-mass-delete") { Description = "Let a full sync delete more than the mass-deletion threshold" };
+        var command = new Command("sync", "Sync students and teachers from Clever into each school's database. Exit code: 0 success, 2 partial, 1 failed")
+        {
+            school, full, allowMassDelete,
+        };
+        command.SetAction((result, cancellationToken) => CommandHost.RunAsync(CommonOptions.Read(result), async (services, ct) =>
+        {
+            var request = new SyncRequest(result.GetValue(school), result.GetValue(full), result.GetValue(allowMassDelete));
+            var results = await services.GetRequiredService<SyncOrchestrator>().RunAsync(request, new ConsoleProgress(AnsiConsole.Console), ct);
+            if (results.Count == 0)
+            {
+                AnsiConsole.MarkupLine("No active school is onboarded; add one with 'cleversync school add'.");
+                return ExitCodes.Success;
+            }
+
+            SyncReport.Render(AnsiConsole.Console, request.ForceFull ? "Full sync" : "Sync", results);
+            return SyncReport.ExitCode(results);
+        }, cancellationToken));
+        return command;
+    }
+}

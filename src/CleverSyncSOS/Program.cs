@@ -1,0 +1,3 @@
+using CleverSyncSOS.Host.Commands;
+
+return await CleverSyncCommandLine.Build().Parse(args).InvokeAsync();

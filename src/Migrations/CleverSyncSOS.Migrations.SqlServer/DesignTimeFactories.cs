@@ -1,0 +1,20 @@
+using CleverSyncSOS.Persistence;
+using CleverSyncSOS.Persistence.Schools;
+using CleverSyncSOS.Persistence.Session;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace CleverSyncSOS.Migrations.SqlServer;
+
+// Used only by 'dotnet ef migrations add'; no connection is opened to generate a migration.
+internal sealed class SessionDbDesignTimeFactory : IDesignTimeDbContextFactory<SessionDbContext>
+{
+    public SessionDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SessionDbContext>().UseProvider(DatabaseProvider.SqlServer, "Server=127.0.0.1;Database=cleversync_design;TrustServerCertificate=true").Options);
+}
+
+internal sealed class SchoolDbDesignTimeFactory : IDesignTimeDbContextFactory<SchoolDbContext>
+{
+    public SchoolDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SchoolDbContext>().UseProvider(DatabaseProvider.SqlServer, "Server=127.0.0.1;Database=cleversync_design;TrustServerCertificate=true").Options);
+}

@@ -1,0 +1,128 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace CleverSyncSOS.Migrations.Sqlite.SessionDb
+{
+    /// <inheritdoc />
+    public partial class InitialSessionDb : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "Districts",
+                columns: table => new
+                {
+                    DistrictId = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CleverDistrictId = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    KeyVaultSecretPrefix = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false, defaultValue: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Districts", x => x.DistrictId);
+                    table.UniqueConstraint("AK_Districts_CleverDistrictId", x => x.CleverDistrictId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Schools",
+                columns: table => new
+                {
+                    SchoolId = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DistrictId = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    CleverSchoolId = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    DatabaseName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    KeyVaultConnectionStringSecretName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false, defaultValue: true),
+                    RequiresFullSync = table.Column<bool>(type: "INTEGER", nullable: false, defaultValue: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Schools", x => x.SchoolId);
+                    table.ForeignKey(
+                        name: "FK_Schools_Districts_DistrictId",
+                        column: x => x.DistrictId,
+                        principalTable: "Districts",
+                        principalColumn: "CleverDistrictId",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SyncHistory",
+                columns: table => new
+                {
+                    SyncId = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SchoolId = table.Column<int>(type: "INTEGER", nullable: false),
+                    EntityType = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    SyncType = table.Column<int>(type: "INTEGER", nullable: false, defaultValue: 2),
+                    SyncStartTime = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    SyncEndTime = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    RecordsProcessed = table.Column<int>(type: "INTEGER", nullable: false, defaultValue: 0),
+                    RecordsFailed = table.Column<int>(type: "INTEGER", nullable: false, defaultValue: 0),
+                    RecordsCreated = table.Column<int>(type: "INTEGER", nullable: false),
+                    RecordsUpdated = table.Column<int>(type: "INTEGER", nullable: false),
+                    RecordsDeleted = table.Column<int>(type: "INTEGER", nullable: false),
+                    ErrorMessage = table.Column<string>(type: "TEXT", nullable: true),
+                    LastSyncTimestamp = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastEventId = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SyncHistory", x => x.SyncId);
+                    table.ForeignKey(
+                        name: "FK_SyncHistory_Schools_SchoolId",
+                        column: x => x.SchoolId,
+                        principalTable: "Schools",
+                        principalColumn: "SchoolId",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Districts_CleverDistrictId",
+                table: "Districts",
+                column: "CleverDistrictId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Schools_CleverSchoolId",
+                table: "Schools",
+                column: "CleverSchoolId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Schools_DistrictId",
+                table: "Schools",
+                column: "DistrictId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SyncHistory_SchoolId_EntityType_SyncEndTime",
+                table: "SyncHistory",
+                columns: new[] { "SchoolId", "EntityType", "SyncEndTime" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "SyncHistory");
+
+            migrationBuilder.DropTable(
+                name: "Schools");
+
+            migrationBuilder.DropTable(
+                name: "Districts");
+        }
+    }
+}

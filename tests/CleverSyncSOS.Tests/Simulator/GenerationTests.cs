@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Net;
+using CleverSyncSOS.Simulator;
+
+namespace CleverSyncSOS.Tests.Simulator;
+
+public sealed class GenerationTests
+{
+    private static string Fingerprint(SimulatorStore store) =>
+        string.Join("\n", store.Districts.SelectMany(d => d.Schools).SelectMany(s => store.GetUserIds(s.Id)).Select(id => store.GetUser(id)!.ToJsonString()));
+
+    [Fact]
+    public void The_same_seed_generates_the_same_ids_names_and_credentials()
+    {
+        var options = new SimulatorOptions { Seed = 7, Districts = 2, SchoolsPerDistrict = 2, StudentsPerSchool = 40, TeachersPerSchool = 4 };
+
+        var a = new SimulatorStore(options);
+        var b = new SimulatorStore(options);
+
+        Assert.Equal(a.Districts.Select(d => (d.Id, d.Name, d.ClientId, d.ClientSecret)), b.Districts.Select(d => (d.Id, d.Name, d.ClientId, d.ClientSecret)));
+        Assert.Equal(a.Districts.SelectMany(d => d.Schools), b.Districts.SelectMany(d => d.Schools));
+        Assert.Equal(Fingerprint(a), Fingerprint(b));
+    }
+
+    [Fact]
+    public void A_different_seed_generates_different_people()
+    {
+        var a = new SimulatorStore(new SimulatorOptions { Seed = 1, SchoolsPerDistrict = 1, StudentsPerSchool = 20 });
+        var b = new SimulatorStore(new SimulatorOptions { Seed = 2, SchoolsPerDistrict = 1, StudentsPerSchool = 20 });
+
+        Assert.NotEqual(Fingerprint(a), Fingerprint(b));
+        Assert.NotEqual(a.Districts[0].ClientSecret, b.Districts[0].ClientSecret);
+    }
+
+    [Fact]
+    public void Random_changes_are_reproducible_from_their_seed()
+    {
+        var options = new SimulatorOptions { SchoolsPerDistrict = 3, StudentsPerSchool = 60 };
+        var a = new SimulatorStore(options);
+        var b = new SimulatorStore(options);
+
+        var ra = a.ApplyRandomChanges(a.Districts[0].Schools[0].Id, 5, 10, 5, seed: 99);
+        var rb = b.ApplyRandomChanges(b.Districts[0].Schools[0].Id, 5, 10, 5, seed: 99);
+
+        Assert.Equal(ra.Added, rb.Added);
+        Assert.Equal(ra.Updated, rb.Updated);
+        Assert.Equal(ra.Removed, rb.Removed);
+        Assert.Equal(ra.Updated.Select(id => a.GetUser(id)!["name"]!.ToJsonString()), rb.Updated.Select(id => b.GetUser(id)!["name"]!.ToJsonString()));
+    }
+
+    [Fact]
+    public void Users_added_later_get_larger_ids_than_all_existing_ones()
+    {
+        var store = new SimulatorStore(new SimulatorOptions { SchoolsPerDistrict = 2, StudentsPerSchool = 10 });
+        var maxBefore = store.Districts[0].Schools.SelectMany(s => store.GetUserIds(s.Id)).Max(StringComparer.Ordinal);
+
+        var added = store.AddStudent(store.Districts[0].Schools[0].Id);
+
+        Assert.Matches("^[0-9a-f]{24}$", added);
+        Assert.True(string.CompareOrdinal(added, maxBefore) > 0);
+    }
+
+    [Fact]
+    public void Generating_three_schools_of_300_students_is_fast()
+    {
+        _ = new SimulatorStore(new SimulatorOptions { StudentsPerSchool = 1 }); // load Bogus' locale data once
+
+        var watch = Stopwatch.StartNew();
+        var store = new SimulatorStore(new SimulatorOptions());
+        watch.Stop();
+
+        Assert.Equal(3 * 330, store.UserCount);
+        Assert.True(watch.ElapsedMilliseconds < 500, $"generation took {watch.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task A_million_student_school_serves_a_10000_user_page_quickly()
+    {
+        var watch = Stopwatch.StartNew();
+        await using var sim = await CleverSimulator.StartAsync(new SimulatorOptions { SchoolsPerDistrict = 1, StudentsPerSchool = 1_000_000, TeachersPerSchool = 10 });
+        var startup = watch.Elapsed;
+        using var http = SimulatorHttp.Client(sim);
+        var token = await SimulatorHttp.GetTokenAsync(http, sim.Districts[0]);
+        var school = sim.Districts[0].Schools[0].Id;
+        var warm = await SimulatorHttp.GetAsync(http, $"v3.0/schools/{school}/users?role=student&limit=10000", token);
+        Assert.Equal(HttpStatusCode.OK, warm.Status);
+
+        watch.Restart();
+        var page = await SimulatorHttp.GetAsync(http, $"v3.0/schools/{school}/users?role=student&limit=10000&starting_after={SimulatorHttp.Ids(warm.Json)[^1]}", token);
+        var pageTime = watch.Elapsed;
+
+        Assert.Equal(10_000, SimulatorHttp.Ids(page.Json).Count);
+        Assert.True(startup < TimeSpan.FromSeconds(10), $"startup took {startup}");
+        Assert.True(pageTime < TimeSpan.FromSeconds(2), $"a 10,000-user page took {pageTime}");
+    }
+}
