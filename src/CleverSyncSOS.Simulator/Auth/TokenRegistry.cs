@@ -31,6 +31,7 @@ internal sealed class TokenRegistry(ObjectIds ids, TimeProvider time, int? lifet
                 Created = now,
                 ExpiresAt = LifetimeSeconds is int seconds ? now.AddSeconds(seconds) : null,
             };
+            PruneExpired(now);
             _byAccessToken[token.AccessToken] = token;
             _current[districtIndex] = token;
             return token;
@@ -56,6 +57,16 @@ internal sealed class TokenRegistry(ObjectIds ids, TimeProvider time, int? lifet
                 if (token.DistrictIndex == districtIndex) token.Revoked = true;
             }
             _current.Remove(districtIndex);
+        }
+    }
+
+    // With a lifetime every request mints a token; forget long-dead ones so a long run does not grow without bound.
+    private void PruneExpired(DateTimeOffset now)
+    {
+        if (_byAccessToken.Count < 1024) return;
+        foreach (var dead in _byAccessToken.Values.Where(t => t.ExpiresAt < now.AddMinutes(-5)).Select(t => t.AccessToken).ToList())
+        {
+            _byAccessToken.Remove(dead);
         }
     }
 

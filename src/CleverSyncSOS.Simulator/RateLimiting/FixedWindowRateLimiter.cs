@@ -28,6 +28,7 @@ internal sealed class FixedWindowRateLimiter(int perMinute, TimeProvider time)
     public RateLimitDecision Acquire(string key)
     {
         var now = time.GetUtcNow();
+        if (_windows.Count > 4096) PruneEnded(now);
         var window = _windows.GetOrAdd(key, static _ => new Window());
         lock (window)
         {
@@ -44,6 +45,17 @@ internal sealed class FixedWindowRateLimiter(int perMinute, TimeProvider time)
     }
 
     public void Reset() => _windows.Clear();
+
+    // Tokens come and go (expiry, revocation); drop windows that ended so the map stays small.
+    private void PruneEnded(DateTimeOffset now)
+    {
+        foreach (var (key, window) in _windows)
+        {
+            bool ended;
+            lock (window) ended = window.End <= now;
+            if (ended) _windows.TryRemove(key, out _);
+        }
+    }
 
     private sealed class Window
     {
