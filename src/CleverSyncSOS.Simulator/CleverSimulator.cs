@@ -63,7 +63,7 @@ public sealed class CleverSimulator : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(port);
         var store = new SimulatorStore(options, TimeProvider.System);
-        var rateLimiter = new FixedWindowRateLimiter(options.RateLimitPerMinute, TimeProvider.System);
+        var rateLimiter = new FixedWindowRateLimiter(options.RateLimitPerMinute, TimeProvider.System, TimeSpan.FromSeconds(options.RateLimitWindowSeconds));
         var faults = new FaultInjector(rateLimiter, options.LatencyMilliseconds);
         var counters = new RequestCounters();
 

@@ -16,8 +16,17 @@ public sealed class SimulatorOptions
     /// <summary>Off = no events are recorded (Clever's events are opt-in per district).</summary>
     public bool EventsEnabled { get; set; } = true;
 
-    /// <summary>Requests per bearer token per fixed one-minute window.</summary>
+    /// <summary>
+    /// Record a users.created event for every generated user, as Clever does when a district shares its roster
+    /// with the app. Off by default (the log starts empty); the demo turns it on.
+    /// </summary>
+    public bool InitialEvents { get; set; }
+
+    /// <summary>Requests per bearer token per fixed window (Clever: 1200 a minute).</summary>
     public int RateLimitPerMinute { get; set; } = 1200;
+
+    /// <summary>Length of the rate-limit window; Clever's is 60 s. Tests shorten it to exercise 429 storms quickly.</summary>
+    public int RateLimitWindowSeconds { get; set; } = 60;
 
     /// <summary>Added to every data-API response (for benchmarks).</summary>
     public int LatencyMilliseconds { get; set; }
@@ -33,6 +42,7 @@ public sealed class SimulatorOptions
         if (TeachersPerSchool < 0) throw new ArgumentOutOfRangeException(nameof(TeachersPerSchool));
         if (TokenLifetimeSeconds is <= 0) throw new ArgumentOutOfRangeException(nameof(TokenLifetimeSeconds), "Use null for tokens that never expire.");
         if (RateLimitPerMinute < 1) throw new ArgumentOutOfRangeException(nameof(RateLimitPerMinute));
+        if (RateLimitWindowSeconds < 1) throw new ArgumentOutOfRangeException(nameof(RateLimitWindowSeconds));
         if (LatencyMilliseconds < 0) throw new ArgumentOutOfRangeException(nameof(LatencyMilliseconds));
         if (MaxPageSize < 1) throw new ArgumentOutOfRangeException(nameof(MaxPageSize));
     }

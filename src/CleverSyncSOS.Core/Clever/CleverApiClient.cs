@@ -33,7 +33,7 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
 
     /// <summary>
     /// The id of the newest event, taken before a full read so that nothing changed during the read is missed;
-    /// "" when Clever has no event yet (the next incremental sync then reads from the oldest event).
+    /// "" when Clever has no event yet (events off, or nothing happened since they were switched on).
     /// </summary>
     public async Task<string?> GetLatestEventIdAsync(DistrictCredentials district, CancellationToken cancellationToken)
     {

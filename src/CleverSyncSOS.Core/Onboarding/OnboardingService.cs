@@ -2,6 +2,7 @@ using CleverSyncSOS.Credentials;
 using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Persistence.Session;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CleverSyncSOS.Onboarding;
 
@@ -9,7 +10,7 @@ namespace CleverSyncSOS.Onboarding;
 /// Adds districts and schools to SessionDb. Both are idempotent: adding again updates the name and keeps
 /// the history, so an onboarding script can be run twice.
 /// </summary>
-public sealed class OnboardingService(SessionDatabase sessionDatabase, SchoolDatabases schoolDatabases, TimeProvider time)
+public sealed class OnboardingService(SessionDatabase sessionDatabase, SchoolDatabases schoolDatabases, IOptions<DatabaseOptions> databaseOptions, TimeProvider time)
 {
     public async Task<District> AddDistrictAsync(string cleverDistrictId, string name, string? keyVaultSecretPrefix, CancellationToken cancellationToken)
     {
@@ -64,7 +65,7 @@ public sealed class OnboardingService(SessionDatabase sessionDatabase, SchoolDat
                 DistrictId = cleverDistrictId,
                 Name = name,
                 CreatedAt = now,
-                DatabaseName = $"school_{SecretNames.ToSecretNamePart(cleverSchoolId).ToLowerInvariant()}",
+                DatabaseName = databaseOptions.Value.SchoolDatabaseNamePrefix + SecretNames.ToSecretNamePart(cleverSchoolId).ToLowerInvariant().Replace('-', '_'),
                 KeyVaultConnectionStringSecretName = await UniqueSecretNameAsync(db, name, cleverSchoolId, cancellationToken),
             };
             db.Schools.Add(school);

@@ -33,6 +33,13 @@ public sealed class DatabaseOptions
     /// </summary>
     public string? SchoolDbServerConnectionString { get; set; }
 
+    /// <summary>
+    /// Start of each new school database's name (<c>{prefix}{clever school id}</c>), so several environments
+    /// (staging, pilot) can share one server.
+    /// </summary>
+    [RegularExpression("^[a-z][a-z0-9_]{0,30}$", ErrorMessage = "SchoolDatabaseNamePrefix must be 1–31 lowercase letters, digits or underscores, starting with a letter.")]
+    public string SchoolDatabaseNamePrefix { get; set; } = "school_";
+
     [Range(1, 3600)]
     public int CommandTimeoutSeconds { get; set; } = 300;
 }

@@ -29,8 +29,10 @@ public sealed class SyncHistoryRecorder(SessionDatabase sessionDatabase, TimePro
             timestamps[entity.EntityType] = last?.LastSyncTimestamp;
             full |= last is null;
 
-            // Events are kept for a limited time; a cursor older than that may have lost some.
-            reconcile |= last?.LastEventId is null
+            // No cursor, or an empty one (Clever had no event at all, which is also what a district with events
+            // switched off looks like): only a full comparison is safe. Events are kept for a limited time, so
+            // a cursor older than that may have lost some.
+            reconcile |= string.IsNullOrEmpty(last?.LastEventId)
                          || last.SyncEndTime < now.AddDays(1 - options.EventRetentionDays)
                          || (options.ReconciliationIntervalHours > 0 && (lastFullRead is null || lastFullRead < now.AddHours(-options.ReconciliationIntervalHours)));
             if (last?.LastEventId is { } id && (cursor is null || string.CompareOrdinal(id, cursor) < 0))

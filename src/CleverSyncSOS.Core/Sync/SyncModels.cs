@@ -69,7 +69,7 @@ public sealed record SchoolSyncResult(
 
 /// <summary>
 /// What the next sync of a school must be, from its history: Full (first sync, flagged, or asked for),
-/// Incremental (events since <see cref="EventCursor"/>; "" means from the oldest event Clever keeps), or
+/// Incremental (Clever's events since <see cref="EventCursor"/>), or
 /// Reconciliation (a full read compared with the database: no events to use, or the last full read is old).
 /// </summary>
 public sealed record SyncPlan(SyncType SyncType, string? EventCursor, IReadOnlyDictionary<string, DateTime?> LastSyncTimestamps)

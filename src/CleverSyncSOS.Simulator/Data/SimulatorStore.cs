@@ -60,6 +60,15 @@ public sealed partial class SimulatorStore
                 _users.Append(new UserRecord(++_userCounter, school.DistrictIndex, new GeneratedPerson(PersonKind.Student, school.Index, false)));
             }
         }
+        if (options.InitialEvents)
+        {
+            // As when a district first shares its roster with an app: one users.created per user.
+            foreach (var user in _users.Records)
+            {
+                RecordEvent("users.created", user, UserBytes(user), null, []);
+            }
+        }
+
         RefreshDistrictSnapshot();
     }
 

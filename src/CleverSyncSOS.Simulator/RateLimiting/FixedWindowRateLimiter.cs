@@ -9,9 +9,9 @@ internal readonly record struct RateLimitDecision(bool Allowed, int Limit, int R
 /// Clever's limit: a fixed allowance per bearer token that resets a minute after the window opened
 /// (not a sliding average). Every request counts, including rejected ones.
 /// </summary>
-internal sealed class FixedWindowRateLimiter(int perMinute, TimeProvider time)
+internal sealed class FixedWindowRateLimiter(int perMinute, TimeProvider time, TimeSpan? window = null)
 {
-    private static readonly TimeSpan WindowLength = TimeSpan.FromMinutes(1);
+    private readonly TimeSpan _windowLength = window ?? TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
     private int _perMinute = perMinute;
 
@@ -34,7 +34,7 @@ internal sealed class FixedWindowRateLimiter(int perMinute, TimeProvider time)
         {
             if (now >= window.End)
             {
-                window.End = now + WindowLength;
+                window.End = now + _windowLength;
                 window.Used = 0;
             }
             window.Used++;

@@ -23,6 +23,7 @@ public sealed class DemoRunner(IServiceProvider services, IAnsiConsole console)
         SchoolsPerDistrict = 3,
         StudentsPerSchool = 320,
         TeachersPerSchool = 28,
+        InitialEvents = true,
     };
 
     public async Task<int> RunAsync(CleverSimulator simulator, CancellationToken cancellationToken)

@@ -22,7 +22,16 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
 {
     private readonly TempDirectory _directory = new();
 
-    private SyncTestEnvironment(CleverSimulator simulator) => Simulator = simulator;
+    private readonly string? _postgresPrefix;
+
+    private SyncTestEnvironment(CleverSimulator simulator, DatabaseProvider provider)
+    {
+        Simulator = simulator;
+        Provider = provider;
+        _postgresPrefix = provider == DatabaseProvider.PostgreSql ? $"cst_{Guid.NewGuid():N}"[..16] + "_" : null;
+    }
+
+    public DatabaseProvider Provider { get; }
 
     public CleverSimulator Simulator { get; }
     public ServiceProvider Services { get; private set; } = null!;
@@ -31,9 +40,9 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
     public TestLoggerProvider Logs { get; } = new();
 
     public static async Task<SyncTestEnvironment> StartAsync(SimulatorOptions? simulator = null, Action<Dictionary<string, string?>>? configure = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
-        var env = new SyncTestEnvironment(await CleverSimulator.StartAsync(simulator ?? SmallDistrict()));
+        var env = new SyncTestEnvironment(await CleverSimulator.StartAsync(simulator ?? SmallDistrict()), provider);
         var settings = new Dictionary<string, string?>
         {
             [DataDirectory.ConfigurationKey] = env.DataDir,
@@ -43,6 +52,16 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
             [$"{CleverAuthConfiguration.SectionName}:RetryPolicy:BaseDelaySeconds"] = "0.01",
             [$"{CleverApiOptions.SectionName}:PageSize"] = "100",
         };
+        if (env._postgresPrefix is { } prefix)
+        {
+            var server = TestDatabases.PostgresServer!;
+            settings[$"{DatabaseOptions.SectionName}:SessionDbProvider"] = nameof(DatabaseProvider.PostgreSql);
+            settings[$"{DatabaseOptions.SectionName}:SessionDbConnectionString"] = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = prefix + "session" }.ToString();
+            settings[$"{DatabaseOptions.SectionName}:SchoolDbProvider"] = nameof(DatabaseProvider.PostgreSql);
+            settings[$"{DatabaseOptions.SectionName}:SchoolDbServerConnectionString"] = server;
+            settings[$"{DatabaseOptions.SectionName}:SchoolDatabaseNamePrefix"] = prefix;
+        }
+
         configure?.Invoke(settings);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var collection = new ServiceCollection();
@@ -116,5 +135,9 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
         await Services.DisposeAsync();
         await Simulator.DisposeAsync();
         _directory.Dispose();
+        if (_postgresPrefix is { } prefix)
+        {
+            await TestDatabases.DropPostgresDatabasesAsync(prefix);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Persistence.Session;
 using CleverSyncSOS.Simulator;
 using CleverSyncSOS.Sync;
@@ -8,11 +9,12 @@ namespace CleverSyncSOS.Tests.Sync;
 
 public sealed class SyncEngineTests
 {
-    [Fact]
-    public async Task Full_sync_reads_every_page_of_a_school_larger_than_a_page()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Full_sync_reads_every_page_of_a_school_larger_than_a_page(DatabaseProvider provider)
     {
         await using var env = await SyncTestEnvironment.StartAsync(SyncTestEnvironment.SmallDistrict(students: 730, schools: 1),
-            s => s["CleverSyncSOS:CleverApi:PageSize"] = "100");
+            s => s["CleverSyncSOS:CleverApi:PageSize"] = "100", provider: provider);
         await env.OnboardAsync();
         var school = env.District.Schools[0];
 
@@ -25,10 +27,11 @@ public sealed class SyncEngineTests
         Assert.True(env.Simulator.DataRequestCount >= 8, $"730 students at 100 a page need 8 pages; {env.Simulator.DataRequestCount} requests were made");
     }
 
-    [Fact]
-    public async Task Incremental_sync_picks_up_added_and_edited_students_and_teachers_from_events()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Incremental_sync_picks_up_added_and_edited_students_and_teachers_from_events(DatabaseProvider provider)
     {
-        await using var env = await SyncTestEnvironment.StartAsync();
+        await using var env = await SyncTestEnvironment.StartAsync(provider: provider);
         await env.OnboardAsync();
         await env.SyncAsync();
         var school = env.District.Schools[1];
@@ -55,10 +58,11 @@ public sealed class SyncEngineTests
         RosterAssert.StudentsEqual(await reader.GetSchoolUsersAsync(school.Id, "student"), students, school.Name);
     }
 
-    [Fact]
-    public async Task Full_sync_removes_the_records_Clever_no_longer_has_and_keeps_the_others()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Full_sync_removes_the_records_Clever_no_longer_has_and_keeps_the_others(DatabaseProvider provider)
     {
-        await using var env = await SyncTestEnvironment.StartAsync();
+        await using var env = await SyncTestEnvironment.StartAsync(provider: provider);
         await env.OnboardAsync();
         await env.SyncAsync();
         var school = env.District.Schools[0];
@@ -85,11 +89,12 @@ public sealed class SyncEngineTests
         Assert.All(after, s => Assert.Equal(kept[s.CleverStudentId].UpdatedAt, s.UpdatedAt));
     }
 
-    [Fact]
-    public async Task Full_sync_whose_read_fails_on_page_7_of_10_deletes_nothing_changes_nothing_and_records_Failed()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Full_sync_whose_read_fails_on_page_7_of_10_deletes_nothing_changes_nothing_and_records_Failed(DatabaseProvider provider)
     {
         await using var env = await SyncTestEnvironment.StartAsync(SyncTestEnvironment.SmallDistrict(students: 1000, schools: 1),
-            s => s["CleverSyncSOS:CleverApi:PageSize"] = "100");
+            s => s["CleverSyncSOS:CleverApi:PageSize"] = "100", provider: provider);
         await env.OnboardAsync();
         await env.SyncAsync();
         var school = env.District.Schools[0];
