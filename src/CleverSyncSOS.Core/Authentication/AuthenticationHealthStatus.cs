@@ -17,4 +17,10 @@ public sealed record AuthenticationHealthStatus
     public bool UsingCachedToken { get; init; }
 
     public bool CircuitOpen { get; init; }
+
+    /// <summary>
+    /// False when the last failure needs an operator (credentials rejected, secret missing); true when it was a
+    /// network error, timeout or 5xx that retrying can fix.
+    /// </summary>
+    public bool LastFailureTransient { get; init; }
 }

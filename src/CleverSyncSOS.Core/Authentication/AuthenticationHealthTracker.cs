@@ -20,8 +20,9 @@ public sealed class AuthenticationHealthTracker(TimeProvider time)
         LastCheckedAt = Now,
     });
 
-    public void RecordFailure(string cleverDistrictId, string message, bool usingCachedToken) => Update(cleverDistrictId, s => s with
+    public void RecordFailure(string cleverDistrictId, string message, bool transient, bool usingCachedToken) => Update(cleverDistrictId, s => s with
     {
+        LastFailureTransient = transient,
         IsHealthy = false,
         LastErrorMessage = message,
         ErrorCount = s.ErrorCount + 1,

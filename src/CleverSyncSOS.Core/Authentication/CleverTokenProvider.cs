@@ -49,6 +49,20 @@ public sealed partial class CleverTokenProvider(
         }
     }
 
+    public async Task<CleverAuthToken> CheckAsync(DistrictCredentials district, CancellationToken cancellationToken)
+    {
+        var state = _districts.GetOrAdd(district.CleverDistrictId, id => new DistrictTokenState(BuildPipeline(id)));
+        await state.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            return state.Token = await AcquireAsync(district, state, cancellationToken);
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
     public void Invalidate(string cleverDistrictId, string accessToken)
     {
         if (_districts.TryGetValue(cleverDistrictId, out var state) && state.Token?.AccessToken == accessToken)
@@ -83,7 +97,8 @@ public sealed partial class CleverTokenProvider(
                 ? $"Token acquisition for district {districtId} is paused after repeated failures (circuit open); it is retried automatically."
                 : ex.Message;
             var fallback = state.Token is { } cached && !cached.IsExpired(time.GetUtcNow().UtcDateTime) ? cached : null;
-            health.RecordFailure(districtId, message, usingCachedToken: fallback is not null);
+            var transient = ex is BrokenCircuitException || ex is CleverAuthenticationException { IsTransient: true };
+            health.RecordFailure(districtId, message, transient, usingCachedToken: fallback is not null);
 
             if (fallback is not null)
             {

@@ -5,6 +5,12 @@ public interface ICleverTokenProvider
     /// <summary>A valid token for the district, from the cache while it is fresh.</summary>
     Task<CleverAuthToken> GetTokenAsync(DistrictCredentials district, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Asks Clever for the district's token now, whatever the cache holds: the health check's probe. On failure a
+    /// still-valid cached token is returned (and the failure recorded in health), as for <see cref="GetTokenAsync"/>.
+    /// </summary>
+    Task<CleverAuthToken> CheckAsync(DistrictCredentials district, CancellationToken cancellationToken);
+
     /// <summary>Drops a token that Clever rejected, so the next call fetches a new one.</summary>
     void Invalidate(string cleverDistrictId, string accessToken);
 }

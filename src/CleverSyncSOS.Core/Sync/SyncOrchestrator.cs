@@ -85,8 +85,7 @@ public sealed partial class SyncOrchestrator(
     }
 
     private SchoolSyncTarget ToTarget(Persistence.Session.School school, Persistence.Session.District district) =>
-        new(school, district, new DistrictCredentials(district.CleverDistrictId,
-            SecretNames.DistrictCredentials(district.KeyVaultSecretPrefix ?? SecretNames.DefaultDistrictPrefix(district.CleverDistrictId), secretOptions.Value.VaultUri)));
+        new(school, district, DistrictCredentials.For(district, secretOptions.Value.VaultUri));
 
     [LoggerMessage(EventId = 2301, Level = LogLevel.Warning, Message = "Closed {Count} sync history rows left InProgress by an earlier run as Failed")]
     private static partial void LogClosedInterrupted(ILogger logger, int count);

@@ -14,6 +14,7 @@ public static class CleverSyncCommandLine
         };
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(SyncCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(OnboardingCommands.District());
         root.Subcommands.Add(OnboardingCommands.School());

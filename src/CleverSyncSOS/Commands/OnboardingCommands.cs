@@ -5,6 +5,7 @@ using CleverSyncSOS.Credentials;
 using CleverSyncSOS.Host.Hosting;
 using CleverSyncSOS.Onboarding;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace CleverSyncSOS.Host.Commands;
@@ -69,8 +70,7 @@ public static class OnboardingCommands
     private static async Task<IReadOnlyList<(string Id, string Name)>> ListFromCleverAsync(IServiceProvider services, string districtId, CancellationToken cancellationToken)
     {
         var district = await services.GetRequiredService<OnboardingService>().GetDistrictAsync(districtId, cancellationToken);
-        var credentials = new DistrictCredentials(district.CleverDistrictId,
-            SecretNames.DistrictCredentials(district.KeyVaultSecretPrefix ?? SecretNames.DefaultDistrictPrefix(districtId), null));
+        var credentials = DistrictCredentials.For(district, services.GetRequiredService<IOptions<SecretStoreOptions>>().Value.VaultUri);
         var schools = new List<(string, string)>();
         await foreach (var school in services.GetRequiredService<CleverApiClient>().GetSchoolsAsync(credentials, cancellationToken))
         {

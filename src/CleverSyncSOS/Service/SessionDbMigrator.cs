@@ -1,0 +1,18 @@
+using CleverSyncSOS.Persistence;
+using CleverSyncSOS.Sync;
+using Microsoft.Extensions.Hosting;
+
+namespace CleverSyncSOS.Host.Service;
+
+/// <summary>Brings SessionDb to the latest migration before the service does anything, and closes runs a crash left open.</summary>
+public sealed class SessionDbMigrator(SessionDatabase sessionDatabase, SyncHistoryRecorder history) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        using var activity = Observability.CleverSyncTelemetry.ActivitySource.StartActivity("MigrateSessionDb");
+        await sessionDatabase.MigrateAsync(cancellationToken);
+        await history.CloseInterruptedAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
