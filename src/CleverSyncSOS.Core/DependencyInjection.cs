@@ -88,7 +88,7 @@ public static class DependencyInjection
                         MaxRetryAttempts = retry.MaxRetries,
                         Delay = TimeSpan.FromSeconds(retry.BaseDelaySeconds),
                         BackoffType = DelayBackoffType.Exponential,
-                        UseJitter = true,
+                        UseJitter = retry.UseJitter,
                         ShouldRetryAfterHeader = false,
                         // On 429, Clever says when its window resets; wait until then instead of guessing.
                         DelayGenerator = args =>

@@ -27,6 +27,13 @@ public sealed class CleverAuthConfiguration
     [Range(0, 86_400)]
     public int RenewBeforeExpirySeconds { get; set; } = 300;
 
+    /// <summary>
+    /// After a failed renewal, while the cached token is still valid, the next renewal is tried this much later
+    /// instead of on every call (the health probe still asks every interval).
+    /// </summary>
+    [Range(0, 3_600)]
+    public int RenewalRetrySeconds { get; set; } = 30;
+
     /// <summary>Consecutive failed acquisitions after which the circuit opens.</summary>
     [Range(1, 100)]
     public int CircuitBreakerFailureThreshold { get; set; } = 5;
@@ -50,4 +57,7 @@ public sealed class RetryPolicy
     /// <summary>First backoff delay; doubles each retry, with jitter. The seed types it as whole seconds; fractions are accepted.</summary>
     [Range(0, 600)]
     public double BaseDelaySeconds { get; set; } = 2;
+
+    /// <summary>Randomize the delays so many districts retrying at once do not hit Clever in step.</summary>
+    public bool UseJitter { get; set; } = true;
 }

@@ -27,7 +27,7 @@ public sealed partial class CleverTokenProvider(
     public async Task<CleverAuthToken> GetTokenAsync(DistrictCredentials district, CancellationToken cancellationToken)
     {
         var state = _districts.GetOrAdd(district.CleverDistrictId, id => new DistrictTokenState(BuildPipeline(id)));
-        if (Fresh(state.Token) is { } cached)
+        if (Fresh(state) is { } cached)
         {
             return cached;
         }
@@ -36,7 +36,7 @@ public sealed partial class CleverTokenProvider(
         try
         {
             // Another caller may have renewed it while this one waited.
-            if (Fresh(state.Token) is { } renewed)
+            if (Fresh(state) is { } renewed)
             {
                 return renewed;
             }
@@ -72,10 +72,16 @@ public sealed partial class CleverTokenProvider(
         }
     }
 
-    private CleverAuthToken? Fresh(CleverAuthToken? token) =>
-        token is not null && !token.NeedsRenewal(time.GetUtcNow().UtcDateTime, TimeSpan.FromSeconds(options.Value.RenewBeforeExpirySeconds))
+    /// <summary>The cached token when it needs no renewal, or when a renewal just failed and it is still valid.</summary>
+    private CleverAuthToken? Fresh(DistrictTokenState state)
+    {
+        var token = state.Token;
+        var now = time.GetUtcNow().UtcDateTime;
+        return token is not null && (!token.NeedsRenewal(now, TimeSpan.FromSeconds(options.Value.RenewBeforeExpirySeconds))
+                                     || (now < state.RetryRenewalAfter && !token.IsExpired(now)))
             ? token
             : null;
+    }
 
     private async Task<CleverAuthToken> AcquireAsync(DistrictCredentials district, DistrictTokenState state, CancellationToken cancellationToken)
     {
@@ -86,6 +92,7 @@ public sealed partial class CleverTokenProvider(
                 static async (context, ct) => await context.Provider.RequestAsync(context.District, ct),
                 (Provider: this, District: district),
                 cancellationToken);
+            state.RetryRenewalAfter = DateTime.MinValue;
             health.RecordSuccess(districtId);
             CleverSyncTelemetry.TokenAcquisitions.Add(1, Outcome("success"), District(districtId));
             LogTokenAcquired(logger, districtId, token.Scope, token.ExpiresAt);
@@ -102,6 +109,7 @@ public sealed partial class CleverTokenProvider(
 
             if (fallback is not null)
             {
+                state.RetryRenewalAfter = time.GetUtcNow().UtcDateTime.AddSeconds(options.Value.RenewalRetrySeconds);
                 CleverSyncTelemetry.TokenAcquisitions.Add(1, Outcome("cached"), District(districtId));
                 LogUsingCachedToken(logger, districtId, message);
                 return fallback;
@@ -165,7 +173,7 @@ public sealed partial class CleverTokenProvider(
                 MaxRetryAttempts = configuration.RetryPolicy.MaxRetries,
                 Delay = TimeSpan.FromSeconds(configuration.RetryPolicy.BaseDelaySeconds),
                 BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
+                UseJitter = configuration.RetryPolicy.UseJitter,
                 // Rejected credentials and bad setup are not retried: retrying cannot fix them.
                 ShouldHandle = new PredicateBuilder().Handle<CleverAuthenticationException>(e => e.IsTransient),
                 OnRetry = args =>
@@ -188,6 +196,9 @@ public sealed partial class CleverTokenProvider(
         public SemaphoreSlim Gate { get; } = new(1, 1);
         public ResiliencePipeline Pipeline { get; } = pipeline;
         public volatile CleverAuthToken? Token;
+
+        /// <summary>Until when a failed renewal is not tried again (the cached token is used meanwhile).</summary>
+        public DateTime RetryRenewalAfter { get; set; } = DateTime.MinValue;
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Acquired a Clever token for district {CleverDistrictId} with scopes {Scopes}, expiring {ExpiresAt}")]

@@ -178,7 +178,7 @@ public sealed partial class KeyVaultSecretStore : ISecretStore, IRefreshableSecr
             LogOutageStarted(_logger, _vault, reason);
         }
 
-        //x
+        _recovery.EnsureRunning();
     }
 
     private void RecordSuccess()

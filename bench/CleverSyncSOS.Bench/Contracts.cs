@@ -1,0 +1,111 @@
+using System.Text.Json.Serialization;
+using CleverSyncSOS.Clever;
+
+namespace CleverSyncSOS.Bench;
+
+/// <summary>What the parent asks one worker process to measure (written to a file, passed with --request).</summary>
+public sealed class WorkerRequest
+{
+    /// <summary>full, district, naive, rawfetch, rawwrite or ratelimit.</summary>
+    public required string Scenario { get; init; }
+
+    /// <summary>Students per school of the measured simulator (teachers are 5 % on top).</summary>
+    public int Size { get; init; }
+
+    /// <summary>The simulator holding the measured school(s); it runs in the parent process.</summary>
+    public required string SimulatorUrl { get; init; }
+
+    /// <summary>The school to sync; null = every school of the district.</summary>
+    public string? SchoolId { get; init; }
+
+    /// <summary>A separate small simulator the worker syncs before measuring, so the JIT has tiered up.</summary>
+    public required string WarmUpSimulatorUrl { get; init; }
+
+    /// <summary>Records the warm-up must process (repeated syncs into throwaway databases).</summary>
+    public long WarmUpRecords { get; init; }
+
+    public string Provider { get; init; } = "Sqlite";
+    public string? PostgresServer { get; init; }
+
+    /// <summary>Unique start of every PostgreSQL database name this worker creates (all dropped before it exits).</summary>
+    public string? PostgresPrefix { get; init; }
+
+    /// <summary>Folder for this worker's SQLite files and secrets; deleted afterwards.</summary>
+    public required string WorkDirectory { get; init; }
+
+    /// <summary>Records per Clever page (the engine's default is 10 000).</summary>
+    public int PageSize { get; init; } = 10_000;
+
+    /// <summary>full only: after the full sync, run the incremental syncs (no change, then ChangeShare changed).</summary>
+    public bool Incremental { get; init; }
+
+    public double ChangeShare { get; init; } = 0.01;
+
+    /// <summary>ratelimit only: latency added per data request while measuring, and the simulator's limit.</summary>
+    public int LatencyMilliseconds { get; init; }
+
+    public int RateLimitPerWindow { get; init; }
+    public int RateLimitWindowSeconds { get; init; }
+
+    /// <summary>ratelimit only: one measured sync per page size, the first being the headline figure.</summary>
+    public List<int> RateLimitPageSizes { get; init; } = [];
+
+    /// <summary>naive only: SaveChanges every this many records.</summary>
+    public int NaiveSaveEvery { get; init; } = 1_000;
+}
+
+/// <summary>What a worker measured.</summary>
+public sealed class WorkerResult
+{
+    public List<Measurement> Measurements { get; init; } = [];
+    public double WarmUpSeconds { get; set; }
+    public long WarmUpRecords { get; set; }
+    public string? Error { get; set; }
+}
+
+/// <summary>One timed operation.</summary>
+public sealed class Measurement
+{
+    public required string Name { get; init; }
+    public double Seconds { get; set; }
+
+    /// <summary>Records read (sync and fetch) or rows written (raw write).</summary>
+    public long Records { get; set; }
+
+    public double RecordsPerSecond => Seconds > 0 ? Records / Seconds : 0;
+
+    /// <summary>Peak resident set of the worker process during this operation only (VmHWM reset before it).</summary>
+    public long? PeakRssBytes { get; set; }
+
+    /// <summary>False when the kernel did not let the peak be reset: then the figure is the process lifetime's.</summary>
+    public bool? PeakRssScenarioOnly { get; set; }
+
+    /// <summary>Highest managed heap size seen by a 10 ms sampler (allocated bytes not yet collected included).</summary>
+    public long? PeakManagedBytes { get; set; }
+
+    /// <summary>Data API requests the simulator received during the operation (any outcome).</summary>
+    public int? Requests { get; set; }
+
+    /// <summary>Records created + updated + deleted, from the sync results (or the naive baseline's SaveChanges).</summary>
+    public long? Written { get; set; }
+
+    public long Failed { get; set; }
+    public string? SyncType { get; set; }
+    public Dictionary<string, double> Extra { get; init; } = [];
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(WorkerRequest))]
+[JsonSerializable(typeof(WorkerResult))]
+[JsonSerializable(typeof(Reporting.ReportDocument))]
+internal sealed partial class BenchJson : JsonSerializerContext;
+
+/// <summary>
+/// The bench's own source-generated context over the service's public Clever wire types, with the options the
+/// service uses (camelCase, numbers as strings allowed), for the raw-fetch baseline and the micro benchmarks.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSerializable(typeof(CleverApiResponse<CleverUser>))]
+[JsonSerializable(typeof(CleverTokenListResponse))]
+internal sealed partial class CleverPageJson : JsonSerializerContext;
