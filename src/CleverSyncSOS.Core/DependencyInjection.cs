@@ -2,6 +2,8 @@ using System.Net;
 using CleverSyncSOS.Authentication;
 using CleverSyncSOS.Clever;
 using CleverSyncSOS.Credentials;
+using CleverSyncSOS.Credentials.KeyVault;
+using CleverSyncSOS.Health;
 using CleverSyncSOS.Onboarding;
 using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Sync;
@@ -9,6 +11,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 
@@ -44,16 +47,24 @@ public static class DependencyInjection
         services.AddSingleton<IValidateOptions<SecretStoreOptions>, SecretStoreOptionsValidator>();
     }
 
-    private static void AddCleverSyncSecrets(this IServiceCollection services) =>
+    private static void AddCleverSyncSecrets(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => KeyVaultSecretStore.Create(
+            sp.GetRequiredService<IOptions<SecretStoreOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<ISecretStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SecretStoreOptions>>().Value;
             return options.Provider switch
             {
                 SecretStoreProvider.Local => new LocalSecretStore(options.LocalPath ?? sp.GetRequiredService<DataDirectory>().SecretsFile),
-                _ => throw new InvalidOperationException($"The secret store provider '{options.Provider}' is not available in this build."),
+                SecretStoreProvider.KeyVault => sp.GetRequiredService<KeyVaultSecretStore>(),
+                _ => throw new InvalidOperationException($"Unknown secret store provider '{options.Provider}'."),
             };
         });
+        services.AddSingleton<ISecretStoreHealthReporter, SecretStoreHealthReporter>();
+    }
 
     private static void AddCleverSyncAuthentication(this IServiceCollection services)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CleverSyncSOS.Credentials;
+using CleverSyncSOS.Credentials.KeyVault;
 using CleverSyncSOS.Observability;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -135,7 +136,17 @@ public sealed partial class CleverTokenProvider(
                 isTransient: false);
         }
 
-        return await tokenClient.RequestTokenAsync(district.CleverDistrictId, clientId, clientSecret, cancellationToken);
+        try
+        {
+            return await tokenClient.RequestTokenAsync(district.CleverDistrictId, clientId, clientSecret, cancellationToken);
+        }
+        catch (CleverAuthenticationException ex) when (!ex.IsTransient && secrets is IRefreshableSecretStore refreshable)
+        {
+            // Rejected credentials may have been rotated in Key Vault: read them afresh on the next attempt.
+            refreshable.Invalidate(reference.ClientIdSecretName);
+            refreshable.Invalidate(reference.ClientSecretName);
+            throw;
+        }
     }
 
     private ResiliencePipeline BuildPipeline(string districtId)
