@@ -1,0 +1,84 @@
+namespace CleverSyncSOS.Bench.Orchestration;
+
+/// <summary>Sizes of one run. Schools always get 5 % teachers on top of their students.</summary>
+public sealed record BenchProfile
+{
+    public required string Name { get; init; }
+
+    /// <summary>The warm-up simulator's one school, synced repeatedly by each worker before it measures.</summary>
+    public required int WarmUpStudents { get; init; }
+
+    public required long WarmUpRecords { get; init; }
+
+    /// <summary>One school of each size, full sync into SQLite.</summary>
+    public required int[] FullSizes { get; init; }
+
+    /// <summary>The school whose incremental syncs are measured (after its full sync), and which the memory ratio divides by.</summary>
+    public required int IncrementalSize { get; init; }
+
+    /// <summary>The size at which ours, the naive baseline, the raw limits and PostgreSQL are compared.</summary>
+    public required int CompareSize { get; init; }
+
+    /// <summary>The sizes the memory ratio compares (large / small).</summary>
+    public required int MemoryLargeSize { get; init; }
+
+    public required int MemorySmallSize { get; init; }
+
+    /// <summary>Raw fetch and raw SQLite write are also measured at these sizes (CompareSize always).</summary>
+    public required int[] ExtraRawSizes { get; init; }
+
+    public required int DistrictSchools { get; init; }
+    public required int DistrictStudents { get; init; }
+
+    public required int RateLimitStudents { get; init; }
+
+    /// <summary>The first is the headline figure; the others show how the page size changes it.</summary>
+    public required int[] RateLimitPageSizes { get; init; }
+
+    public required int RateLimitPerWindow { get; init; }
+    public required int RateLimitWindowSeconds { get; init; }
+    public required int LatencyMilliseconds { get; init; }
+
+    public static BenchProfile Full { get; } = new()
+    {
+        Name = "full",
+        WarmUpStudents = 100_000,
+        WarmUpRecords = 1_000_000,
+        FullSizes = [10_000, 100_000, 1_000_000],
+        IncrementalSize = 100_000,
+        CompareSize = 100_000,
+        MemoryLargeSize = 1_000_000,
+        MemorySmallSize = 100_000,
+        ExtraRawSizes = [1_000_000],
+        DistrictSchools = 50,
+        DistrictStudents = 2_000,
+        // 150 000 + 7 500 records at 100 a page: ~1 580 requests, about 80 s at 20 requests/s, so the run crosses
+        // a window boundary and meets the client's slow-down near the end of the first window.
+        RateLimitStudents = 150_000,
+        RateLimitPageSizes = [100, 1_000, 10_000],
+        RateLimitPerWindow = 1_200,
+        RateLimitWindowSeconds = 60,
+        LatencyMilliseconds = 50,
+    };
+
+    /// <summary>Small sizes, a 5 s rate-limit window with a proportional limit (100 per 5 s = 1 200 a minute).</summary>
+    public static BenchProfile Quick { get; } = new()
+    {
+        Name = "quick",
+        WarmUpStudents = 10_000,
+        WarmUpRecords = 20_000,
+        FullSizes = [2_000, 20_000],
+        IncrementalSize = 2_000,
+        CompareSize = 2_000,
+        MemoryLargeSize = 20_000,
+        MemorySmallSize = 2_000,
+        ExtraRawSizes = [],
+        DistrictSchools = 10,
+        DistrictStudents = 500,
+        RateLimitStudents = 2_000,
+        RateLimitPageSizes = [20, 200],
+        RateLimitPerWindow = 100,
+        RateLimitWindowSeconds = 5,
+        LatencyMilliseconds = 50,
+    };
+}

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using CleverSyncSOS.Bench.Harness;
+using CleverSyncSOS.Persistence;
+using CleverSyncSOS.Persistence.Schools;
+using CleverSyncSOS.Simulator;
+using CleverSyncSOS.Sync;
+
+namespace CleverSyncSOS.Bench.Workers;
+
+/// <summary>The baselines: the naive EF Core sync, and the raw limits of fetching and of writing.</summary>
+internal static class BaselineWorkers
+{
+    public static async Task NaiveAsync(WorkerRequest request, WorkerResult result, WorkerLog log, CancellationToken cancellationToken)
+    {
+        // Warm-up: the same code on the warm-up school, stopped early (it is slow), into a throwaway database.
+        var watch = Stopwatch.StartNew();
+        var warmUpRecords = Math.Max(1_000, request.WarmUpRecords / 20);
+        await using (var warm = await SyncHarness.StartAsync(EngineWorkers.Settings(request, request.WarmUpSimulatorUrl), cancellationToken))
+        {
+            await warm.OnboardAsync(null, cancellationToken);
+            var outcome = await NaiveEfSync.RunAsync(warm, warm.District.Schools[0].Id, request.NaiveSaveEvery, warmUpRecords, cancellationToken);
+            result.WarmUpRecords = outcome.Read;
+        }
+
+        result.WarmUpSeconds = watch.Elapsed.TotalSeconds;
+        log.Write($"warm-up: {result.WarmUpRecords:N0} records in {result.WarmUpSeconds:F1} s (not measured)");
+
+        var school = request.SchoolId ?? throw new ArgumentException("naive needs a school.");
+        await using var harness = await SyncHarness.StartAsync(EngineWorkers.Settings(request, request.SimulatorUrl), cancellationToken);
+        await harness.OnboardAsync([school], cancellationToken);
+        var before = await harness.Admin.GetStatsAsync(cancellationToken);
+        var probe = MemoryProbe.Start();
+        watch.Restart();
+        var naive = await NaiveEfSync.RunAsync(harness, school, request.NaiveSaveEvery, null, cancellationToken);
+        watch.Stop();
+        var (rss, scenarioOnly, managed) = await probe.StopAsync();
+        var after = await harness.Admin.GetStatsAsync(cancellationToken);
+        var m = new Measurement
+        {
+            Name = "naive",
+            Seconds = watch.Elapsed.TotalSeconds,
+            Records = naive.Read,
+            Written = naive.Written,
+            Failed = naive.Failed,
+            Requests = after.DataRequests - before.DataRequests,
+            PeakRssBytes = rss,
+            PeakRssScenarioOnly = scenarioOnly,
+            PeakManagedBytes = managed,
+        };
+        m.Extra["saveEvery"] = request.NaiveSaveEvery;
+        result.Measurements.Add(m);
+        log.Write(m);
+    }
+
+    public static async Task RawFetchAsync(WorkerRequest request, WorkerResult result, WorkerLog log, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        using (var warm = await RawCleverReader.ConnectAsync(request.WarmUpSimulatorUrl, cancellationToken))
+        {
+            while (result.WarmUpRecords < request.WarmUpRecords)
+            {
+                result.WarmUpRecords += await warm.ReadSchoolAsync(warm.District.Schools[0].Id, request.PageSize, cancellationToken);
+            }
+        }
+
+        result.WarmUpSeconds = watch.Elapsed.TotalSeconds;
+        log.Write($"warm-up: {result.WarmUpRecords:N0} records in {result.WarmUpSeconds:F1} s (not measured)");
+
+        var school = request.SchoolId ?? throw new ArgumentException("rawfetch needs a school.");
+        using var reader = await RawCleverReader.ConnectAsync(request.SimulatorUrl, cancellationToken);
+        using var adminHttp = new HttpClient();
+        var admin = new SimulatorAdminClient(adminHttp, new Uri(request.SimulatorUrl));
+        // A ceiling is the best the simple way can do: the better of two runs.
+        var runs = new List<Measurement>();
+        for (var run = 0; run < 2; run++)
+        {
+            var before = await admin.GetStatsAsync(cancellationToken);
+            watch.Restart();
+            var records = await reader.ReadSchoolAsync(school, request.PageSize, cancellationToken);
+            watch.Stop();
+            var after = await admin.GetStatsAsync(cancellationToken);
+            runs.Add(new Measurement { Name = "raw-fetch", Seconds = watch.Elapsed.TotalSeconds, Records = records, Requests = after.DataRequests - before.DataRequests });
+        }
+
+        var best = runs.MaxBy(r => r.RecordsPerSecond)!;
+        best.Extra["runs"] = runs.Count;
+        best.Extra["worstRecordsPerSecond"] = runs.Min(r => r.RecordsPerSecond);
+        result.Measurements.Add(best);
+        log.Write(best);
+    }
+
+    public static async Task RawWriteAsync(WorkerRequest request, WorkerResult result, WorkerLog log, CancellationToken cancellationToken)
+    {
+        var provider = Enum.Parse<DatabaseProvider>(request.Provider);
+        (RawWriteMethod Method, int RowsPerStatement)[] methods = provider == DatabaseProvider.PostgreSql
+            ? [(RawWriteMethod.SingleRow, 1), (RawWriteMethod.MultiRow, 500), (RawWriteMethod.CopyMerge, 0)]
+            : [(RawWriteMethod.SingleRow, 1), (RawWriteMethod.MultiRow, 100)];
+
+        // The rows, loaded before anything is timed: the school's users as the service maps them.
+        var school = request.SchoolId ?? throw new ArgumentException("rawwrite needs a school.");
+        var rows = await LoadRowsAsync(request.SimulatorUrl, school, request.PageSize, cancellationToken);
+        var total = rows.Sum(t => (long)t.Rows.Count);
+
+        var watch = Stopwatch.StartNew();
+        var warmRows = await LoadRowsAsync(request.WarmUpSimulatorUrl, null, request.PageSize, cancellationToken);
+        while (result.WarmUpRecords < request.WarmUpRecords)
+        {
+            foreach (var (method, rowsPerStatement) in methods)
+            {
+                await WriteIntoFreshDatabaseAsync(request, request.WarmUpSimulatorUrl, null, warmRows, method, rowsPerStatement, cancellationToken);
+                result.WarmUpRecords += warmRows.Sum(t => (long)t.Rows.Count);
+            }
+        }
+
+        result.WarmUpSeconds = watch.Elapsed.TotalSeconds;
+        log.Write($"warm-up: {result.WarmUpRecords:N0} rows in {result.WarmUpSeconds:F1} s (not measured)");
+
+        foreach (var (method, rowsPerStatement) in methods)
+        {
+            var (seconds, written) = await WriteIntoFreshDatabaseAsync(request, request.SimulatorUrl, school, rows, method, rowsPerStatement, cancellationToken);
+            var m = new Measurement { Name = $"raw-write-{method}", Seconds = seconds, Records = total, Written = written };
+            m.Extra["rowsPerStatement"] = rowsPerStatement;
+            result.Measurements.Add(m);
+            log.Write(m);
+        }
+    }
+
+    /// <summary>Onboards the school into a new harness (so the database and its schema are the service's own), then times only the write.</summary>
+    private static async Task<(double Seconds, long Written)> WriteIntoFreshDatabaseAsync(WorkerRequest request, string simulatorUrl, string? school,
+        IReadOnlyList<TableRows> rows, RawWriteMethod method, int rowsPerStatement, CancellationToken cancellationToken)
+    {
+        await using var harness = await SyncHarness.StartAsync(EngineWorkers.Settings(request, simulatorUrl), cancellationToken);
+        school ??= harness.District.Schools[0].Id;
+        await harness.OnboardAsync([school], cancellationToken);
+        var connectionString = await harness.SchoolConnectionStringAsync(school, cancellationToken);
+        var watch = Stopwatch.StartNew();
+        var written = await RawWriter.WriteAsync(harness.Provider, connectionString, rows, method, rowsPerStatement, cancellationToken);
+        return (watch.Elapsed.TotalSeconds, written);
+    }
+
+    private static async Task<IReadOnlyList<TableRows>> LoadRowsAsync(string simulatorUrl, string? school, int pageSize, CancellationToken cancellationToken)
+    {
+        using var reader = await RawCleverReader.ConnectAsync(simulatorUrl, cancellationToken);
+        school ??= reader.District.Schools[0].Id;
+        var students = new List<object?[]>();
+        var teachers = new List<object?[]>();
+        await reader.ReadSchoolUsersAsync(school, "student", pageSize, u => students.Add(RosterEntity.Student.ToRow(u)), cancellationToken);
+        await reader.ReadSchoolUsersAsync(school, "teacher", pageSize, u => teachers.Add(RosterEntity.Teacher.ToRow(u)), cancellationToken);
+        return [new TableRows(typeof(Student), students), new TableRows(typeof(Teacher), teachers)];
+    }
+}
