@@ -4,7 +4,7 @@ using CleverSyncSOS.Clever;
 namespace CleverSyncSOS.Bench;
 
 /// <summary>What the parent asks one worker process to measure (written to a file, passed with --request).</summary>
-public sealed class WorkerRequest
+public sealed record WorkerRequest
 {
     /// <summary>full, district, naive, rawfetch, rawwrite or ratelimit.</summary>
     public required string Scenario { get; init; }

@@ -18,10 +18,15 @@ public static class SimulatorCommand
         var latency = new Option<int>("--latency-ms") { Description = "Latency added to every data response", DefaultValueFactory = _ => 0 };
         var noEvents = new Option<bool>("--no-events") { Description = "Record no events (a district that has not enabled them)" };
 
-        var command = new Command("simulator", "Run the bundled Clever API simulator (staging, manual tests); faults are set through its /simulator/faults endpoint")
+        var command = new Command("simulator", "Run the bundled Clever API simulator (staging, manual tests); its subcommands change a running one")
         {
             port, seed, districts, schools, students, teachers, tokenLifetime, rateLimit, latency, noEvents,
         };
+        foreach (var control in SimulatorControlCommands.Create())
+        {
+            command.Subcommands.Add(control);
+        }
+
         command.SetAction(async (result, cancellationToken) =>
         {
             var options = new SimulatorOptions

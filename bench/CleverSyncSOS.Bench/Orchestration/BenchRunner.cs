@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CleverSyncSOS.Bench.Harness;
+using CleverSyncSOS.Bench.Reporting;
+using CleverSyncSOS.Simulator;
+
+namespace CleverSyncSOS.Bench.Orchestration;
+
+/// <summary>
+/// The parent process of a run. It hosts every simulator (they hold the whole roster in memory) and starts one
+/// worker process per measured workload, so a worker's peak memory is that of the sync (or baseline) alone and
+/// each workload starts from a fresh runtime; the worker warms the JIT up itself before measuring. The parent
+/// and its workers share the machine's cores, as the service and Clever's network would not; every figure,
+/// ours and the baselines alike, is measured under that same arrangement.
+/// </summary>
+internal sealed class BenchRunner(BenchProfile profile, string resultsDirectory, string command, TextWriter log)
+{
+    private static readonly TimeSpan WorkerTimeout = TimeSpan.FromMinutes(20);
+    private readonly RunResults _results = new();
+    private readonly string _runId = Guid.NewGuid().ToString("N")[..6];
+    private string _runDirectory = "";
+    private string? _postgres;
+    private string _postgresStatus = "";
+    private string _warmUpUrl = "";
+    private int _workers;
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        _runDirectory = Path.Combine(Path.GetTempPath(), $"cleversync-bench-{_runId}");
+        Directory.CreateDirectory(_runDirectory);
+        await ResolvePostgresAsync(cancellationToken);
+        log.WriteLine($"CleverSyncSOS benchmark ({profile.Name} run {_runId}); PostgreSQL: {_postgresStatus}");
+        try
+        {
+            await using (var warmUp = await StartSimulatorAsync(1, profile.WarmUpStudents))
+            {
+                _warmUpUrl = warmUp.BaseUrl.ToString();
+                foreach (var size in profile.FullSizes)
+                {
+                    await RunSchoolSizeAsync(size, cancellationToken);
+                }
+
+                await RunDistrictAsync(cancellationToken);
+                await RunRateLimitedAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            if (_postgres is not null)
+            {
+                await PostgresDatabases.DropAsync(_postgres, RunPrefix, CancellationToken.None);
+            }
+
+            try
+            {
+                Directory.Delete(_runDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Temporary files only.
+            }
+        }
+
+        var document = new ReportBuilder(profile, _results, command, _postgresStatus).Build();
+        document.TotalSeconds = watch.Elapsed.TotalSeconds;
+        var markdown = MarkdownReport.Render(document);
+        log.WriteLine();
+        log.WriteLine(markdown);
+
+        Directory.CreateDirectory(resultsDirectory);
+        await File.WriteAllTextAsync(Path.Combine(resultsDirectory, "latest.json"), JsonSerializer.Serialize(document, BenchJson.Default.ReportDocument), CancellationToken.None);
+        await File.WriteAllTextAsync(Path.Combine(resultsDirectory, "latest.md"), markdown, CancellationToken.None);
+        log.WriteLine($"Wrote {Path.Combine(resultsDirectory, "latest.md")} and latest.json ({watch.Elapsed.TotalMinutes:F1} min).");
+        return _results.AnyFailed ? 1 : 0;
+    }
+
+    private string RunPrefix => $"csb_{_runId}_";
+
+    /// <summary>One simulator with a school of this size; every workload that reads such a school runs against it.</summary>
+    private async Task RunSchoolSizeAsync(int size, CancellationToken cancellationToken)
+    {
+        var incremental = size == profile.IncrementalSize;
+        var compare = size == profile.CompareSize;
+        log.WriteLine($"== School of {size:N0} students + {size / 20:N0} teachers");
+        await using var simulator = await StartSimulatorAsync(incremental ? 2 : 1, size);
+        var school = simulator.Districts[0].Schools[0].Id;
+        if (incremental)
+        {
+            // One event before the first full sync (on a user of the other school), so that sync stores a non-empty
+            // cursor and the next ones are incremental through the Events API rather than full comparisons.
+            var other = simulator.Districts[0].Schools[1].Id;
+            simulator.Store.UpdateUser(simulator.Store.GetUserIds(other, "teacher")[0], new JsonObject { ["name"] = new JsonObject { ["middle"] = "Bench" } });
+        }
+
+        if (compare || profile.ExtraRawSizes.Contains(size))
+        {
+            await RunAsync("rawfetch", "-", size, simulator, school, cancellationToken);
+            await RunAsync("rawwrite", "Sqlite", size, simulator, school, cancellationToken);
+        }
+
+        if (compare)
+        {
+            await RunAsync("naive", "Sqlite", size, simulator, school, cancellationToken);
+            await RunAsync("rawwrite", "PostgreSql", size, simulator, school, cancellationToken);
+            await RunAsync("naive", "PostgreSql", size, simulator, school, cancellationToken);
+            await RunAsync("full", "PostgreSql", size, simulator, school, cancellationToken);
+        }
+
+        // Last: its incremental part changes the school.
+        await RunAsync("full", "Sqlite", size, simulator, school, cancellationToken, request => request with { Incremental = incremental });
+    }
+
+    private async Task RunDistrictAsync(CancellationToken cancellationToken)
+    {
+        log.WriteLine($"== District of {profile.DistrictSchools} schools × {profile.DistrictStudents:N0} students");
+        await using var simulator = await StartSimulatorAsync(profile.DistrictSchools, profile.DistrictStudents);
+        await RunAsync("district", "Sqlite", profile.DistrictStudents, simulator, null, cancellationToken);
+    }
+
+    private async Task RunRateLimitedAsync(CancellationToken cancellationToken)
+    {
+        log.WriteLine($"== Rate-limited: {profile.RateLimitPerWindow:N0} requests per {profile.RateLimitWindowSeconds} s, {profile.LatencyMilliseconds} ms per request");
+        await using var simulator = await StartSimulatorAsync(1, profile.RateLimitStudents, profile.RateLimitPerWindow, profile.RateLimitWindowSeconds);
+        await RunAsync("ratelimit", "Sqlite", profile.RateLimitStudents, simulator, simulator.Districts[0].Schools[0].Id, cancellationToken, request => request with
+        {
+            LatencyMilliseconds = profile.LatencyMilliseconds,
+            RateLimitPerWindow = profile.RateLimitPerWindow,
+            RateLimitWindowSeconds = profile.RateLimitWindowSeconds,
+            RateLimitPageSizes = [.. profile.RateLimitPageSizes],
+        });
+    }
+
+    private async Task RunAsync(string scenario, string provider, int size, CleverSimulator simulator, string? school, CancellationToken cancellationToken,
+        Func<WorkerRequest, WorkerRequest>? adjust = null)
+    {
+        var key = RunResults.Key(scenario, provider, size);
+        var postgres = provider == "PostgreSql";
+        if (postgres && _postgres is null)
+        {
+            _results.Skip(key, _postgresStatus);
+            log.WriteLine($"-- {scenario} {provider} {size:N0}: {_postgresStatus}");
+            return;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var n = Interlocked.Increment(ref _workers);
+        var request = new WorkerRequest
+        {
+            Scenario = scenario,
+            Size = size,
+            SimulatorUrl = simulator.BaseUrl.ToString(),
+            SchoolId = school,
+            WarmUpSimulatorUrl = _warmUpUrl,
+            WarmUpRecords = profile.WarmUpRecords,
+            Provider = provider == "-" ? "Sqlite" : provider,
+            PostgresServer = postgres ? _postgres : null,
+            PostgresPrefix = postgres ? $"{RunPrefix}w{n}_" : null,
+            WorkDirectory = Path.Combine(_runDirectory, $"w{n}"),
+        };
+        request = adjust?.Invoke(request) ?? request;
+        log.WriteLine($"-- {scenario} {provider} {size:N0}");
+        var result = await WorkerProcess.RunAsync(request, _runDirectory, log, WorkerTimeout, cancellationToken);
+        if (result.Error is { } error)
+        {
+            log.WriteLine($"   FAILED: {error}");
+        }
+
+        _results.Add(key, result);
+    }
+
+    private static Task<CleverSimulator> StartSimulatorAsync(int schools, int students, int? limitPerWindow = null, int windowSeconds = 60) =>
+        CleverSimulator.StartAsync(new SimulatorOptions
+        {
+            Seed = 20261127,
+            Districts = 1,
+            SchoolsPerDistrict = schools,
+            StudentsPerSchool = students,
+            TeachersPerSchool = students / 20,
+            EventsEnabled = true,
+            InitialEvents = false,
+            // Unlimited unless the scenario is about the limit: all workers share the district's one token.
+            RateLimitPerMinute = limitPerWindow ?? 1_000_000_000,
+            RateLimitWindowSeconds = windowSeconds,
+        });
+
+    private async Task ResolvePostgresAsync(CancellationToken cancellationToken)
+    {
+        if (PostgresDatabases.Server is not { } server)
+        {
+            _postgresStatus = $"skipped ({PostgresDatabases.Variable} is not set)";
+            return;
+        }
+
+        if (await PostgresDatabases.ProbeAsync(server, cancellationToken) is { } problem)
+        {
+            // Named but unreachable is an error, not a skip: the PostgreSQL rows then fail.
+            _postgresStatus = $"unreachable: {problem}";
+            throw new InvalidOperationException($"{PostgresDatabases.Variable} names a PostgreSQL server that does not answer: {problem}");
+        }
+
+        _postgres = server;
+        _postgresStatus = "used";
+    }
+}

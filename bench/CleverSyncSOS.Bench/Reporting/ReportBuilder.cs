@@ -1,0 +1,259 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using CleverSyncSOS.Bench.Orchestration;
+
+namespace CleverSyncSOS.Bench.Reporting;
+
+/// <summary>Turns a run's measurements into the rows, the ratios and the target checks.</summary>
+internal sealed class ReportBuilder(BenchProfile profile, RunResults results, string command, string postgresStatus)
+{
+    private const string Sqlite = "Sqlite";
+    private const string Postgres = "PostgreSql";
+
+    public ReportDocument Build()
+    {
+        var ratios = new Ratios();
+        var targets = new List<TargetCheck>();
+        var notes = new List<string>();
+        var cmp = profile.CompareSize;
+        var sizeLabel = Size(cmp);
+
+        // Ours against the naive EF Core baseline and the raw ceiling, per provider, on the same school.
+        var oursSqlite = Get("full", Sqlite, cmp, "full");
+        var oursPostgres = Get("full", Postgres, cmp, "full");
+        var rawFetch = Get("rawfetch", "-", cmp, "raw-fetch");
+        var rawSqlite = Best(Get("rawwrite", Sqlite, cmp, "raw-write-SingleRow"), Get("rawwrite", Sqlite, cmp, "raw-write-MultiRow"));
+        var rawPostgres = Best(Get("rawwrite", Postgres, cmp, "raw-write-SingleRow"), Get("rawwrite", Postgres, cmp, "raw-write-MultiRow"));
+        var copyPostgres = Get("rawwrite", Postgres, cmp, "raw-write-CopyMerge");
+
+        ratios.VsNaive = Divide(oursSqlite?.RecordsPerSecond, Get("naive", Sqlite, cmp, "naive")?.RecordsPerSecond);
+        targets.Add(AtLeast($"Full sync vs naive EF Core, SQLite ({sizeLabel})", ratios.VsNaive, 10, Times,
+            Why(K("full", Sqlite), K("naive", Sqlite)) ?? RateDetail(oursSqlite, Get("naive", Sqlite, cmp, "naive"))));
+        ratios.PostgreSql.VsNaive = Divide(oursPostgres?.RecordsPerSecond, Get("naive", Postgres, cmp, "naive")?.RecordsPerSecond);
+        targets.Add(AtLeast($"Full sync vs naive EF Core, PostgreSQL ({sizeLabel})", ratios.PostgreSql.VsNaive, 10, Times,
+            Why(K("full", Postgres), K("naive", Postgres)) ?? RateDetail(oursPostgres, Get("naive", Postgres, cmp, "naive"))));
+
+        ratios.VsRawCeiling = Divide(oursSqlite?.RecordsPerSecond, Min(rawFetch?.RecordsPerSecond, rawSqlite?.RecordsPerSecond));
+        targets.Add(AtLeast($"Full sync vs min(raw fetch, raw write), SQLite ({sizeLabel})", ratios.VsRawCeiling, 0.5, Percent,
+            Why(K("full", Sqlite), K("rawfetch", "-"), K("rawwrite", Sqlite)) ?? CeilingDetail(rawFetch, rawSqlite)));
+        ratios.PostgreSql.VsRawCeiling = Divide(oursPostgres?.RecordsPerSecond, Min(rawFetch?.RecordsPerSecond, rawPostgres?.RecordsPerSecond));
+        targets.Add(AtLeast($"Full sync vs min(raw fetch, raw write), PostgreSQL ({sizeLabel})", ratios.PostgreSql.VsRawCeiling, 0.5, Percent,
+            Why(K("full", Postgres), K("rawfetch", "-"), K("rawwrite", Postgres)) ?? CeilingDetail(rawFetch, rawPostgres)));
+        ratios.PostgreSql.VsCopyCeiling = Divide(oursPostgres?.RecordsPerSecond, Min(rawFetch?.RecordsPerSecond, copyPostgres?.RecordsPerSecond));
+
+        foreach (var size in profile.ExtraRawSizes)
+        {
+            var ours = Get("full", Sqlite, size, "full");
+            var fetch = Get("rawfetch", "-", size, "raw-fetch");
+            var write = Best(Get("rawwrite", Sqlite, size, "raw-write-SingleRow"), Get("rawwrite", Sqlite, size, "raw-write-MultiRow"));
+            if (Divide(ours?.RecordsPerSecond, Min(fetch?.RecordsPerSecond, write?.RecordsPerSecond)) is { } atSize)
+            {
+                ratios.Info[$"vsRawCeilingSqlite{Size(size)}"] = atSize;
+            }
+        }
+
+        // Memory: the large school's sync against the small one's, each in its own process.
+        var large = Get("full", Sqlite, profile.MemoryLargeSize, "full");
+        var small = Get("full", Sqlite, profile.MemorySmallSize, "full");
+        ratios.Memory1Mvs100k = Divide(large?.PeakRssBytes, small?.PeakRssBytes);
+        targets.Add(AtMost($"Peak memory, {Size(profile.MemoryLargeSize)} / {Size(profile.MemorySmallSize)} school", ratios.Memory1Mvs100k, 1.5, Times,
+            Why(K("full", Sqlite, profile.MemoryLargeSize), K("full", Sqlite, profile.MemorySmallSize))
+            ?? $"{Mib(large?.PeakRssBytes)} vs {Mib(small?.PeakRssBytes)} peak RSS (managed heap {Mib(large?.PeakManagedBytes)} vs {Mib(small?.PeakManagedBytes)})"));
+        if (Divide(large?.PeakManagedBytes, small?.PeakManagedBytes) is { } managedRatio)
+        {
+            ratios.Info["managedHeap1Mvs100k"] = managedRatio;
+        }
+
+        // Incremental: the same school after its full sync.
+        var inc = profile.IncrementalSize;
+        var full = Get("full", Sqlite, inc, "full");
+        var none = Get("full", Sqlite, inc, "incremental-0");
+        var changed = Get("full", Sqlite, inc, "incremental-changed");
+        ratios.IncrementalNoChangeWrites = none?.Written;
+        targets.Add(new TargetCheck($"Incremental, no change: records written ({Size(inc)})", none?.Written, none?.Written?.ToString(CultureInfo.InvariantCulture) ?? "–",
+            "= 0", none?.Written is { } w ? w == 0 : null,
+            Why(K("full", Sqlite, inc)) ?? (none is null ? "" : $"{none.SyncType} sync, {none.Requests} requests, {none.Seconds * 1000:F0} ms")));
+        ratios.IncrementalSpeedup = Divide(full?.Seconds, none?.Seconds);
+        targets.Add(AtLeast($"Incremental, no change: speedup vs full sync ({Size(inc)})", ratios.IncrementalSpeedup, 5, Times,
+            Why(K("full", Sqlite, inc)) ?? (full is null || none is null ? "" : $"{full.Seconds:F2} s vs {none.Seconds:F3} s")));
+        if (Divide(full?.Seconds, changed?.Seconds) is { } changedSpeedup)
+        {
+            ratios.Info["incrementalChangedSpeedup"] = changedSpeedup;
+        }
+
+        // Rate-limited realism.
+        var rate = Get("ratelimit", Sqlite, profile.RateLimitStudents, $"rate-limited-page{profile.RateLimitPageSizes[0]}");
+        ratios.RateLimitEfficiency = rate?.Extra.GetValueOrDefault("efficiency");
+        targets.Add(AtLeast($"Rate-limited ({profile.RateLimitPerWindow:N0}/{profile.RateLimitWindowSeconds} s, {profile.LatencyMilliseconds} ms, page {profile.RateLimitPageSizes[0]}): achieved / allowed",
+            ratios.RateLimitEfficiency, 0.9, Percent,
+            Why(K("ratelimit", Sqlite, profile.RateLimitStudents)) ?? (rate is null ? "" :
+                $"{rate.RecordsPerSecond:N0} of {rate.Extra["ceilingRecordsPerSecond"]:N0} records/s; {rate.Extra["requestsPerSecond"]:F1} requests/s; {rate.Extra["tooManyRequests"]:N0} × 429")));
+        foreach (var page in profile.RateLimitPageSizes.Skip(1))
+        {
+            if (Get("ratelimit", Sqlite, profile.RateLimitStudents, $"rate-limited-page{page}")?.Extra.GetValueOrDefault("efficiency") is { } e)
+            {
+                ratios.Info[$"rateLimitEfficiencyPage{page}"] = e;
+            }
+        }
+
+        if (Divide(Get("district", Sqlite, profile.DistrictStudents, "district")?.RecordsPerSecond, oursSqlite?.RecordsPerSecond) is { } district)
+        {
+            ratios.Info["districtVsSingleSchoolRate"] = district;
+        }
+
+        notes.Add("Records = students + teachers read; records/s = records / wall time of the whole sync (plan, history rows, HTTP, writes, deletion step).");
+        notes.Add("Each workload ran in its own worker process after a JIT warm-up of that same code (not measured); the simulators ran in the parent process on the same 2 cores.");
+        notes.Add("Peak RSS = the worker's VmHWM, reset just before the measured operation; it is the sync's memory only, the simulator's is not in it.");
+        notes.Add("Raw fetch and each raw write are the better of their runs; the raw-write ceiling is the better of the prepared 1-row and multi-row upserts (PostgreSQL's COPY + merge is shown for information).");
+        notes.Add($"Rate-limited ceiling = {profile.RateLimitPerWindow:N0} requests / {profile.RateLimitWindowSeconds} s × records per page; efficiency = achieved records/s / ceiling.");
+
+        return new ReportDocument
+        {
+            GeneratedAt = DateTimeOffset.UtcNow.ToString("u", CultureInfo.InvariantCulture),
+            Mode = profile.Name,
+            Command = command,
+            Machine = new MachineInfo(Environment.ProcessorCount, Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0, 1),
+                RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription),
+            PostgreSql = postgresStatus,
+            Ratios = ratios,
+            Targets = targets,
+            Scenarios = Rows(),
+            Notes = notes,
+        };
+    }
+
+    private List<ScenarioRow> Rows()
+    {
+        var rows = new List<ScenarioRow>();
+        var cmp = profile.CompareSize;
+        foreach (var size in profile.FullSizes)
+        {
+            rows.Add(Row("Full sync", Sqlite, size, "full", "full"));
+        }
+
+        rows.Add(Row("Full sync", Postgres, cmp, "full", "full"));
+        rows.Add(Row("Incremental, no change", Sqlite, profile.IncrementalSize, "full", "incremental-0"));
+        rows.Add(Row("Incremental, 1 % changed", Sqlite, profile.IncrementalSize, "full", "incremental-changed"));
+        rows.Add(Row($"District, {profile.DistrictSchools} schools", Sqlite, profile.DistrictStudents, "district", "district"));
+        rows.Add(Row("Naive EF Core", Sqlite, cmp, "naive", "naive"));
+        rows.Add(Row("Naive EF Core", Postgres, cmp, "naive", "naive"));
+        foreach (var size in new[] { cmp }.Concat(profile.ExtraRawSizes))
+        {
+            rows.Add(Row("Raw fetch (HTTP + JSON, no writes)", "-", size, "rawfetch", "raw-fetch"));
+            rows.Add(Row("Raw write, prepared 1-row upsert", Sqlite, size, "rawwrite", "raw-write-SingleRow"));
+            rows.Add(Row("Raw write, prepared 100-row upsert", Sqlite, size, "rawwrite", "raw-write-MultiRow"));
+        }
+
+        rows.Add(Row("Raw write, prepared 1-row upsert", Postgres, cmp, "rawwrite", "raw-write-SingleRow"));
+        rows.Add(Row("Raw write, prepared 500-row upsert", Postgres, cmp, "rawwrite", "raw-write-MultiRow"));
+        rows.Add(Row("Raw write, binary COPY + merge", Postgres, cmp, "rawwrite", "raw-write-CopyMerge"));
+        foreach (var page in profile.RateLimitPageSizes)
+        {
+            rows.Add(Row($"Rate-limited, page {page:N0}", Sqlite, profile.RateLimitStudents, "ratelimit", $"rate-limited-page{page}"));
+        }
+
+        return rows;
+    }
+
+    private ScenarioRow Row(string scenario, string provider, int size, string worker, string measurement)
+    {
+        var database = provider switch { Sqlite => "SQLite", Postgres => "PostgreSQL", _ => "–" };
+        var key = RunResults.Key(worker, provider, size);
+        var m = results.Find(key, measurement);
+        if (m is null)
+        {
+            return new ScenarioRow { Scenario = scenario, Database = database, Students = size, Status = results.Problem(key) ?? "no figure" };
+        }
+
+        return new ScenarioRow
+        {
+            Scenario = scenario,
+            Database = database,
+            Students = size,
+            Status = "ok",
+            Records = m.Records,
+            Seconds = Math.Round(m.Seconds, 4),
+            RecordsPerSecond = Math.Round(m.RecordsPerSecond),
+            PeakRssMiB = m.PeakRssBytes is { } rss ? Math.Round(rss / 1048576.0, 1) : null,
+            PeakRssScenarioOnly = m.PeakRssScenarioOnly,
+            PeakManagedMiB = m.PeakManagedBytes is { } managed ? Math.Round(managed / 1048576.0, 1) : null,
+            Requests = m.Requests,
+            Written = m.Written,
+            SyncType = m.SyncType,
+            Note = Note(m),
+            Extra = m.Extra.Count > 0 ? m.Extra : null,
+        };
+    }
+
+    private static string? Note(Measurement m) => m.Name switch
+    {
+        _ when m.Name.StartsWith("rate-limited", StringComparison.Ordinal) =>
+            $"{m.Extra["efficiency"]:P1} of {m.Extra["ceilingRecordsPerSecond"]:N0}/s allowed; {m.Extra["requestsPerSecond"]:F1} req/s; {m.Extra["tooManyRequests"]:N0}× 429",
+        "district" => $"{m.Extra["schools"]:N0} schools, {m.Extra["maxParallelSchools"]:N0} in parallel",
+        "incremental-changed" => $"{m.Extra["usersChanged"]:N0} users changed",
+        "naive" => $"SaveChanges every {m.Extra["saveEvery"]:N0}",
+        _ when m.Name.StartsWith("raw-write", StringComparison.Ordinal) => m.Written is { } w ? $"{w:N0} rows affected" : null,
+        _ => m.SyncType,
+    };
+
+    private Measurement? Get(string worker, string provider, int size, string measurement) =>
+        results.Find(RunResults.Key(worker, provider, size), measurement);
+
+    private string K(string worker, string provider, int? size = null) => RunResults.Key(worker, provider, size ?? profile.CompareSize);
+
+    /// <summary>Why a ratio is missing: the first of the workers (keys) that was skipped or failed.</summary>
+    private string? Why(params string[] keys)
+    {
+        foreach (var key in keys)
+        {
+            if (results.Problem(key) is { } problem)
+            {
+                return $"{key}: {problem}";
+            }
+        }
+
+        return null;
+    }
+
+    private static string RateDetail(Measurement? ours, Measurement? other) =>
+        $"{ours?.RecordsPerSecond:N0} vs {other?.RecordsPerSecond:N0} records/s";
+
+    private static string CeilingDetail(Measurement? fetch, Measurement? write) =>
+        $"ceiling = min(raw fetch {fetch?.RecordsPerSecond:N0}/s, raw write {write?.RecordsPerSecond:N0}/s ({write?.Name["raw-write-".Length..]}))";
+
+    private static Measurement? Best(Measurement? a, Measurement? b) =>
+        a is null ? b : b is null ? a : a.RecordsPerSecond >= b.RecordsPerSecond ? a : b;
+
+    private static double? Min(double? a, double? b) => a is null || b is null ? null : Math.Min(a.Value, b.Value);
+
+    private static double? Divide(double? a, double? b) => a is null || b is null || b == 0 ? null : a / b;
+
+    private static double? Divide(long? a, long? b) => Divide((double?)a, (double?)b);
+
+    private static string Size(int students) => students switch
+    {
+        >= 1_000_000 when students % 1_000_000 == 0 => $"{students / 1_000_000}M",
+        >= 1_000 when students % 1_000 == 0 => $"{students / 1_000}k",
+        _ => students.ToString("N0", CultureInfo.InvariantCulture),
+    };
+
+    private static string Mib(long? bytes) => bytes is { } b ? $"{b / 1048576.0:N0} MiB" : "–";
+
+    private static string Times(double value) => $"{value:N1}×";
+
+    private static string Percent(double value) => $"{value:P0}";
+
+    private static TargetCheck AtLeast(string name, double? value, double target, Func<double, string> format, string? detail)
+    {
+        var met = value is { } v ? v >= target : (bool?)null;
+        var gap = value is { } x && x < target ? $"missed by {(target - x) / target:P0} (needs {format(target)}). " : "";
+        return new TargetCheck(name, value, value is { } y ? format(y) : "–", "≥ " + format(target), met, gap + (detail ?? ""));
+    }
+
+    private static TargetCheck AtMost(string name, double? value, double target, Func<double, string> format, string? detail)
+    {
+        var met = value is { } v ? v <= target : (bool?)null;
+        var gap = value is { } x && x > target ? $"over by {(x - target) / target:P0} (allows {format(target)}). " : "";
+        return new TargetCheck(name, value, value is { } y ? format(y) : "–", "≤ " + format(target), met, gap + (detail ?? ""));
+    }
+}
