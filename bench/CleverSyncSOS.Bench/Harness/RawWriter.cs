@@ -32,7 +32,7 @@ public enum RawWriteMethod
 public static class RawWriter
 {
     // The columns the service fills from Clever's data, after the key (the property names of the seed's entities).
-    private static readonly Dictionary<Type, (string Key, string[] Data)> Columns = new()
+    private static readonly Dictionary<Type, (string Key, string[] Data)> DataColumns = new()
     {
         [typeof(Student)] = (nameof(Student.CleverStudentId),
             [nameof(Student.FirstName), nameof(Student.LastName), nameof(Student.Email), nameof(Student.Grade), nameof(Student.StudentNumber), nameof(Student.LastModifiedInClever)]),
@@ -204,7 +204,7 @@ public static class RawWriter
             var type = model.FindEntityType(entity) ?? throw new InvalidOperationException($"{entity.Name} is not in the model.");
             var table = type.GetTableName()!;
             var store = StoreObjectIdentifier.Table(table, type.GetSchema());
-            var (key, data) = Columns[entity];
+            var (key, data) = DataColumns[entity];
             string Column(string property) => Quote(type.FindProperty(property)!.GetColumnName(store)!);
             var columns = new[] { key }.Concat(data).ToArray();
             var isDate = columns.Select(p => Nullable.GetUnderlyingType(type.FindProperty(p)!.ClrType) == typeof(DateTime) || type.FindProperty(p)!.ClrType == typeof(DateTime)).ToArray();

@@ -19,9 +19,9 @@ public static class ServeCommand
                 await app.RunAsync(cancellationToken);
                 return Hosting.ExitCodes.Success;
             }
-            catch (OptionsValidationException ex)
+            catch (Exception ex) when (ex is OptionsValidationException or AggregateException { InnerException: OptionsValidationException })
             {
-                await Console.Error.WriteLineAsync($"Configuration error: {string.Join(" ", ex.Failures)}");
+                await Hosting.CommandHost.ReportConfigurationErrorsAsync(Hosting.CommandHost.Failures(ex));
                 return Hosting.ExitCodes.ConfigurationError;
             }
         });

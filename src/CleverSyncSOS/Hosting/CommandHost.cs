@@ -11,15 +11,12 @@ public static class CommandHost
     public static async Task<int> RunAsync(CommonSettings settings, Func<IServiceProvider, CancellationToken, Task<int>> command,
         CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        IHost host;
-        try
+        var host = CleverSyncHostBuilder.Create(settings, overrides).Build();
+        var failures = ConfigurationFailures(host.Services);
+        if (failures.Count > 0)
         {
-            host = CleverSyncHostBuilder.Create(settings, overrides).Build();
-            ValidateOptions(host.Services);
-        }
-        catch (OptionsValidationException ex)
-        {
-            await Console.Error.WriteLineAsync($"Configuration error: {string.Join(" ", ex.Failures)}");
+            await ReportConfigurationErrorsAsync(failures);
+            host.Dispose();
             return ExitCodes.ConfigurationError;
         }
 
@@ -44,8 +41,38 @@ public static class CommandHost
         }
     }
 
-    /// <summary>ValidateOnStart checks run when the host starts; CLI commands do not start it, so run them here.</summary>
-    public static void ValidateOptions(IServiceProvider services) => services.GetService<IStartupValidator>()?.Validate();
+    /// <summary>
+    /// Every configuration problem, each naming its key. ValidateOnStart checks run when a host starts; CLI
+    /// commands do not start one, so they are run here.
+    /// </summary>
+    public static IReadOnlyList<string> ConfigurationFailures(IServiceProvider services)
+    {
+        try
+        {
+            services.GetService<IStartupValidator>()?.Validate();
+            return [];
+        }
+        catch (Exception ex) when (ex is OptionsValidationException or AggregateException)
+        {
+            return Failures(ex).ToList();
+        }
+    }
+
+    public static IEnumerable<string> Failures(Exception ex) => ex switch
+    {
+        OptionsValidationException options => options.Failures,
+        AggregateException aggregate => aggregate.InnerExceptions.SelectMany(Failures),
+        _ => [ex.Message],
+    };
+
+    public static async Task ReportConfigurationErrorsAsync(IEnumerable<string> failures)
+    {
+        await Console.Error.WriteLineAsync("Configuration error (appsettings.json, CleverSyncSOS__* environment variables or options):");
+        foreach (var failure in failures)
+        {
+            await Console.Error.WriteLineAsync($"  - {failure}");
+        }
+    }
 }
 
 public static class ExitCodes

@@ -1,0 +1,69 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BenchmarkDotNet.Attributes;
+using CleverSyncSOS.Clever;
+using CleverSyncSOS.Persistence.Schools;
+using CleverSyncSOS.Simulator;
+using CleverSyncSOS.Sync;
+using Microsoft.EntityFrameworkCore;
+
+namespace CleverSyncSOS.Bench.Micro;
+
+/// <summary>
+/// One Clever page of 1 000 students as the simulator serves it: parsing it with a source-generated context,
+/// and the per-record work the sync does after parsing (mapping to a row, validating it against the model).
+/// </summary>
+[MemoryDiagnoser]
+public class PageParseBenchmarks
+{
+    private byte[] _page = [];
+    private List<CleverUser> _users = [];
+    private RecordValidator _validator = null!;
+
+    [Params(1_000)]
+    public int Records { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var store = new SimulatorStore(new SimulatorOptions { Seed = 20261127, SchoolsPerDistrict = 1, StudentsPerSchool = Records, TeachersPerSchool = 0 });
+        var school = store.Districts[0].Schools[0].Id;
+        var data = new JsonArray();
+        foreach (var id in store.GetUserIds(school, "student"))
+        {
+            data.Add(new JsonObject { ["data"] = store.GetUser(id), ["uri"] = $"/v3.0/users/{id}" });
+        }
+
+        var page = new JsonObject
+        {
+            ["data"] = data,
+            ["links"] = new JsonArray(new JsonObject { ["rel"] = "self", ["uri"] = $"/v3.0/schools/{school}/users?role=student&limit={Records}" }),
+        };
+        _page = Encoding.UTF8.GetBytes(page.ToJsonString());
+        _users = [.. Parse().Data!.Select(d => d.Data!)];
+        using var db = new SchoolDbContext(new DbContextOptionsBuilder<SchoolDbContext>().UseSqlite("Data Source=:memory:").Options);
+        _validator = new RecordValidator(RosterEntity.Student.Map(db.Model));
+    }
+
+    [Benchmark(Baseline = true)]
+    public int ParsePage() => Parse().Data!.Count;
+
+    [Benchmark]
+    public int MapAndValidate()
+    {
+        var valid = 0;
+        foreach (var user in _users)
+        {
+            if (_validator.Validate(RosterEntity.Student.ToRow(user)) is null)
+            {
+                valid++;
+            }
+        }
+
+        return valid;
+    }
+
+    private CleverApiResponse<CleverUser> Parse() =>
+        JsonSerializer.Deserialize(_page, CleverPageJson.Default.CleverApiResponseCleverUser)!;
+}
