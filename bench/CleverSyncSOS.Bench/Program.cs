@@ -22,6 +22,7 @@ public static class Program
                   --quick        small sizes, under a minute
                   --micro [...]  BenchmarkDotNet micro benchmarks; further arguments go to BenchmarkDotNet (default --filter *)
                   --out DIR      where latest.md and latest.json go (default: bench/results of this repository)
+                  --only A,B     run only these workers: full, district, ratelimit, naive, rawfetch, rawwrite (to rerun a part)
                 PostgreSQL rows run when CLEVERSYNC_TEST_POSTGRES holds a server connection string, and are skipped otherwise.
                 """);
             return 0;
@@ -46,8 +47,11 @@ public static class Program
             cancel.Cancel();
         };
 
+        var only = Array.IndexOf(args, "--only") is var j and >= 0 && j + 1 < args.Length
+            ? args[j + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal)
+            : null;
         var command = "dotnet run -c Release --project bench/CleverSyncSOS.Bench" + (quick ? " -- --quick" : "");
-        return await new BenchRunner(quick ? BenchProfile.Quick : BenchProfile.Full, output, command, Console.Out).RunAsync(cancel.Token);
+        return await new BenchRunner(quick ? BenchProfile.Quick : BenchProfile.Full, output, command, Console.Out, only).RunAsync(cancel.Token);
     }
 
     /// <summary>bench/results of the repository this program was built from (found from the working folder, else the binary's).</summary>

@@ -14,7 +14,7 @@ namespace CleverSyncSOS.Bench.Orchestration;
 /// and its workers share the machine's cores, as the service and Clever's network would not; every figure,
 /// ours and the baselines alike, is measured under that same arrangement.
 /// </summary>
-internal sealed class BenchRunner(BenchProfile profile, string resultsDirectory, string command, TextWriter log)
+internal sealed class BenchRunner(BenchProfile profile, string resultsDirectory, string command, TextWriter log, IReadOnlySet<string>? only = null)
 {
     private static readonly TimeSpan WorkerTimeout = TimeSpan.FromMinutes(20);
     private readonly RunResults _results = new();
@@ -114,6 +114,11 @@ internal sealed class BenchRunner(BenchProfile profile, string resultsDirectory,
 
     private async Task RunDistrictAsync(CancellationToken cancellationToken)
     {
+        if (only is not null && !only.Contains("district"))
+        {
+            return;
+        }
+
         log.WriteLine($"== District of {profile.DistrictSchools} schools × {profile.DistrictStudents:N0} students");
         await using var simulator = await StartSimulatorAsync(profile.DistrictSchools, profile.DistrictStudents);
         await RunAsync("district", "Sqlite", profile.DistrictStudents, simulator, null, cancellationToken);
@@ -121,6 +126,11 @@ internal sealed class BenchRunner(BenchProfile profile, string resultsDirectory,
 
     private async Task RunRateLimitedAsync(CancellationToken cancellationToken)
     {
+        if (only is not null && !only.Contains("ratelimit"))
+        {
+            return;
+        }
+
         log.WriteLine($"== Rate-limited: {profile.RateLimitPerWindow:N0} requests per {profile.RateLimitWindowSeconds} s, {profile.LatencyMilliseconds} ms per request");
         await using var simulator = await StartSimulatorAsync(1, profile.RateLimitStudents, profile.RateLimitPerWindow, profile.RateLimitWindowSeconds);
         await RunAsync("ratelimit", "Sqlite", profile.RateLimitStudents, simulator, simulator.Districts[0].Schools[0].Id, cancellationToken, request => request with
@@ -137,6 +147,12 @@ internal sealed class BenchRunner(BenchProfile profile, string resultsDirectory,
     {
         var key = RunResults.Key(scenario, provider, size);
         var postgres = provider == "PostgreSql";
+        if (only is not null && !only.Contains(scenario))
+        {
+            _results.Skip(key, "not selected (--only)");
+            return;
+        }
+
         if (postgres && _postgres is null)
         {
             _results.Skip(key, _postgresStatus);

@@ -11,4 +11,7 @@ public sealed class CleverAuthenticationException(string cleverDistrictId, strin
 
     /// <summary>True for network errors, timeouts, 5xx and 429; false for rejected credentials or bad setup.</summary>
     public bool IsTransient { get; } = isTransient;
+
+    /// <summary>On 429: how long until Clever's rate-limit window resets (X-Ratelimit-Reset), when it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

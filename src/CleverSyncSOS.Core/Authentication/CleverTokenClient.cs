@@ -43,7 +43,7 @@ public sealed class CleverTokenClient(IHttpClientFactory httpClientFactory, IOpt
         {
             if (!response.IsSuccessStatusCode)
             {
-                throw await ToExceptionAsync(cleverDistrictId, response, cancellationToken);
+                throw await ToExceptionAsync(cleverDistrictId, response, time, cancellationToken);
             }
 
             CleverTokenListResponse? list;
@@ -81,7 +81,7 @@ public sealed class CleverTokenClient(IHttpClientFactory httpClientFactory, IOpt
         }
     }
 
-    private static async Task<CleverAuthenticationException> ToExceptionAsync(string districtId, HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<CleverAuthenticationException> ToExceptionAsync(string districtId, HttpResponseMessage response, TimeProvider time, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         var detail = await CleverErrorReader.ReadAsync(response, cancellationToken);
@@ -90,7 +90,12 @@ public sealed class CleverTokenClient(IHttpClientFactory httpClientFactory, IOpt
             HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest or HttpStatusCode.Forbidden => new CleverAuthenticationException(districtId,
                 $"Clever rejected the credentials of district {districtId} (HTTP {status}: {detail}). Check or rotate the district's client id and secret in the secret store.",
                 isTransient: false),
-            HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout or >= HttpStatusCode.InternalServerError => new CleverAuthenticationException(districtId,
+            HttpStatusCode.TooManyRequests => new CleverAuthenticationException(districtId,
+                $"Clever's token endpoint rate-limited district {districtId} (HTTP 429: {detail}).", isTransient: true)
+            {
+                RetryAfter = CleverRateLimitHandler.ReadReset(response) is { } reset ? reset - time.GetUtcNow() : null,
+            },
+            HttpStatusCode.RequestTimeout or >= HttpStatusCode.InternalServerError => new CleverAuthenticationException(districtId,
                 $"Clever's token endpoint failed for district {districtId} (HTTP {status}: {detail}).", isTransient: true),
             _ => new CleverAuthenticationException(districtId,
                 $"Clever's token endpoint answered district {districtId} with HTTP {status}: {detail}.", isTransient: false),

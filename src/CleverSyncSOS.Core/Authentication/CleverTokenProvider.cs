@@ -187,6 +187,10 @@ public sealed partial class CleverTokenProvider(
                 UseJitter = configuration.RetryPolicy.UseJitter,
                 // Rejected credentials and bad setup are not retried: retrying cannot fix them.
                 ShouldHandle = new PredicateBuilder().Handle<CleverAuthenticationException>(e => e.IsTransient),
+                // A 429 says when the window resets: wait until then rather than guess.
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is CleverAuthenticationException { RetryAfter: { } wait }
+                    ? (TimeSpan?)TimeSpan.FromTicks(Math.Clamp(wait.Ticks, 0, TimeSpan.FromMinutes(2).Ticks))
+                    : null),
                 OnRetry = args =>
                 {
                     LogRetry(logger, districtId, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.Message);

@@ -33,6 +33,11 @@ internal static class FaultResponder
 
         if (rule.StatusCode is null && rule.Body is null) return false;
 
+        foreach (var (name, value) in rule.Headers ?? [])
+        {
+            context.Response.Headers[name] = value;
+        }
+
         var status = rule.StatusCode ?? StatusCodes.Status200OK;
         var reason = ReasonPhrases.GetReasonPhrase(status);
         if (rule.Body is not null)

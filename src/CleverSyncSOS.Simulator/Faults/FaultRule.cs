@@ -40,4 +40,7 @@ public sealed class FaultRule
     /// <summary>Body of the fault response (default: <c>{"message":"..."}</c>, token errors <c>{"error","error_description"}</c>).
     /// Set without <see cref="StatusCode"/> to return a 200 with this body (e.g. truncated JSON).</summary>
     public string? Body { get; set; }
+
+    /// <summary>Extra response headers, e.g. X-Ratelimit-Reset on a token-endpoint 429.</summary>
+    public Dictionary<string, string>? Headers { get; set; }
 }

@@ -68,6 +68,30 @@ public sealed partial class AuthenticationResilienceTests
     }
 
     [Fact]
+    public async Task A_rate_limited_token_request_waits_for_Clevers_window_to_reset_and_succeeds()
+    {
+        var simulator = SyncTestEnvironment.SmallDistrict(schools: 1);
+        await using var env = await SyncTestEnvironment.StartAsync(simulator, s =>
+        {
+            s["CleverSyncSOS:CleverAuth:RetryPolicy:BaseDelaySeconds"] = "30"; // would time the test out if used
+        });
+        await env.OnboardAsync();
+        var reset = DateTimeOffset.UtcNow.AddSeconds(2).ToUnixTimeSeconds();
+        env.Simulator.Faults.Add(new FaultRule
+        {
+            Target = FaultTarget.Token, StatusCode = 429, Count = 1, ContentType = "text/plain", Body = "Too Many Requests",
+            Headers = new Dictionary<string, string> { ["X-Ratelimit-Reset"] = reset.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = Assert.Single(await env.SyncAsync());
+
+        Assert.Equal(SyncStatus.Success, result.Status);
+        Assert.Equal(2, env.Simulator.TokenRequestCount);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
     public async Task A_token_request_that_times_out_is_retried()
     {
         await using var env = await SyncTestEnvironment.StartAsync(SyncTestEnvironment.SmallDistrict(schools: 1),

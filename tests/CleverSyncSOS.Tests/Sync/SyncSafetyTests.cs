@@ -156,13 +156,14 @@ public sealed class SyncSafetyTests
         }
     }
 
-    [Fact]
-    public async Task A_429_storm_slows_the_sync_down_but_it_completes()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task A_429_storm_slows_the_sync_down_but_it_completes(DatabaseProvider provider)
     {
         var simulator = SyncTestEnvironment.SmallDistrict(students: 600, schools: 1);
         simulator.RateLimitPerMinute = 3;
         simulator.RateLimitWindowSeconds = 1;
-        await using var env = await SyncTestEnvironment.StartAsync(simulator, s => s["CleverSyncSOS:CleverApi:PageSize"] = "100");
+        await using var env = await SyncTestEnvironment.StartAsync(simulator, s => s["CleverSyncSOS:CleverApi:PageSize"] = "100", provider: provider);
         await env.OnboardAsync();
         var school = env.District.Schools[0];
         var clock = Stopwatch.StartNew();
