@@ -31,7 +31,9 @@ public sealed class SyncEngineTests
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task Incremental_sync_picks_up_added_and_edited_students_and_teachers_from_events(DatabaseProvider provider)
     {
-        await using var env = await SyncTestEnvironment.StartAsync(provider: provider);
+        var simulator = SyncTestEnvironment.SmallDistrict();
+        simulator.InitialEvents = true;
+        await using var env = await SyncTestEnvironment.StartAsync(simulator, provider: provider);
         await env.OnboardAsync();
         await env.SyncAsync();
         var school = env.District.Schools[1];
