@@ -36,6 +36,9 @@ public sealed record WorkerRequest
     /// <summary>Records per Clever page (the engine's default is 10 000).</summary>
     public int PageSize { get; init; } = 10_000;
 
+    /// <summary>The service's Sync:BatchSize (rows per upsert statement); null = its default.</summary>
+    public int? BatchSize { get; init; }
+
     /// <summary>full only: after the full sync, run the incremental syncs (no change, then ChangeShare changed).</summary>
     public bool Incremental { get; init; }
 

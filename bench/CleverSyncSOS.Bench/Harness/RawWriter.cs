@@ -126,15 +126,16 @@ public static class RawWriter
             var names = new List<string>(shape.Columns.Length);
             for (var c = 0; c < shape.Columns.Length; c++)
             {
-                var name = $"p{r}_{c}";
-                names.Add("@" + name);
+                // Named as in the SQL, '@' included: Microsoft.Data.Sqlite binds each parameter by looking its name up.
+                var name = $"@p{r}_{c}";
+                names.Add(name);
                 command.Parameters.Add(Parameter(connection, name, shape.IsDate[c]));
             }
 
             values.Add($"({string.Join(", ", names)}, {shape.True}, NULL, @now, @now)");
         }
 
-        var stamp = Parameter(connection, "now", isDate: true);
+        var stamp = Parameter(connection, "@now", isDate: true);
         stamp.Value = now;
         command.Parameters.Add(stamp);
         command.CommandText = $"INSERT INTO {shape.Table} ({shape.InsertColumns}) VALUES {string.Join(", ", values)} {shape.OnConflict}";

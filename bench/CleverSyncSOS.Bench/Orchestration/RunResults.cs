@@ -17,6 +17,9 @@ internal sealed class RunResults
     public Measurement? Find(string key, string name) =>
         _results.TryGetValue(key, out var result) ? result.Measurements.FirstOrDefault(m => m.Name == name) : null;
 
+    public IReadOnlyList<Measurement> All(string key) =>
+        _results.TryGetValue(key, out var result) ? result.Measurements : [];
+
     /// <summary>"skipped: ...", "failed: ..." or null when the worker ran.</summary>
     public string? Problem(string key) =>
         _skipped.TryGetValue(key, out var reason) ? "skipped: " + reason

@@ -92,9 +92,10 @@ internal static class BaselineWorkers
     public static async Task RawWriteAsync(WorkerRequest request, WorkerResult result, WorkerLog log, CancellationToken cancellationToken)
     {
         var provider = Enum.Parse<DatabaseProvider>(request.Provider);
+        // SQLite: 1, 50 and 500 rows per statement (500 is the service's batch); PostgreSQL: 1, 500, and COPY for information.
         (RawWriteMethod Method, int RowsPerStatement)[] methods = provider == DatabaseProvider.PostgreSql
             ? [(RawWriteMethod.SingleRow, 1), (RawWriteMethod.MultiRow, 500), (RawWriteMethod.CopyMerge, 0)]
-            : [(RawWriteMethod.SingleRow, 1), (RawWriteMethod.MultiRow, 100)];
+            : [(RawWriteMethod.SingleRow, 1), (RawWriteMethod.MultiRow, 50), (RawWriteMethod.MultiRow, 500)];
 
         // The rows, loaded before anything is timed: the school's users as the service maps them.
         var school = request.SchoolId ?? throw new ArgumentException("rawwrite needs a school.");
@@ -118,12 +119,15 @@ internal static class BaselineWorkers
         foreach (var (method, rowsPerStatement) in methods)
         {
             var (seconds, written) = await WriteIntoFreshDatabaseAsync(request, request.SimulatorUrl, school, rows, method, rowsPerStatement, cancellationToken);
-            var m = new Measurement { Name = $"raw-write-{method}", Seconds = seconds, Records = total, Written = written };
+            var m = new Measurement { Name = RawWriteName(method, rowsPerStatement), Seconds = seconds, Records = total, Written = written };
             m.Extra["rowsPerStatement"] = rowsPerStatement;
             result.Measurements.Add(m);
             log.Write(m);
         }
     }
+
+    public static string RawWriteName(RawWriteMethod method, int rowsPerStatement) =>
+        method == RawWriteMethod.CopyMerge ? "raw-write-copy" : $"raw-write-rows{(method == RawWriteMethod.SingleRow ? 1 : rowsPerStatement)}";
 
     /// <summary>Onboards the school into a new harness (so the database and its schema are the service's own), then times only the write.</summary>
     private static async Task<(double Seconds, long Written)> WriteIntoFreshDatabaseAsync(WorkerRequest request, string simulatorUrl, string? school,

@@ -90,7 +90,7 @@ public sealed partial class EventRosterUpdate(CleverApiClient clever, IOptions<S
                 else if (work.Validator.Validate(row) is { } problem)
                 {
                     work.Outcome.Failed++;
-                    LogInvalidRecord(logger, work.Entity.EntityType, id, problem);
+                    SyncLog.InvalidRecord(logger, work.Entity.EntityType, id, problem);
                 }
                 else
                 {
@@ -112,7 +112,4 @@ public sealed partial class EventRosterUpdate(CleverApiClient clever, IOptions<S
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Debug, Message = "Ignored Clever event {EventId} of type {EventType}")]
     private static partial void LogIgnoredEvent(ILogger logger, string eventId, string eventType);
-
-    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Skipped {EntityType} {CleverId}: {Problem}")]
-    private static partial void LogInvalidRecord(ILogger logger, string entityType, string cleverId, string problem);
 }

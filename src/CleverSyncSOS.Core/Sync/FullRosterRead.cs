@@ -50,7 +50,7 @@ public sealed partial class FullRosterRead(CleverApiClient clever, IOptions<Sync
             if (work.Validator.Validate(row) is { } problem)
             {
                 outcome.Failed++;
-                LogInvalidRecord(logger, work.Entity.EntityType, user.Id ?? "(no id)", problem);
+                SyncLog.InvalidRecord(logger, work.Entity.EntityType, user.Id ?? "(no id)", problem);
             }
             else
             {
@@ -99,9 +99,6 @@ public sealed partial class FullRosterRead(CleverApiClient clever, IOptions<Sync
 
         work.SetCreatedAndUpdated(await work.Writer.CountAsync(cancellationToken));
     }
-
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Skipped {EntityType} {CleverId}: {Problem}")]
-    private static partial void LogInvalidRecord(ILogger logger, string entityType, string cleverId, string problem);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Mass-deletion guard held back the deletion of {Missing} of {Total} {EntityType} records")]
     private static partial void LogMassDeletionHeld(ILogger logger, string entityType, long missing, long total);

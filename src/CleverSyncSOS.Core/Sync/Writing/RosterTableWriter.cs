@@ -18,7 +18,7 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
         var affected = 0;
         foreach (var batch in Distinct(rows).Chunk(batchSize))
         {
-            var command = Prepared(_upserts, batch.Length, () => dialect.Upsert(map, batch.Length), map.DataColumns.Count + 1, "p");
+            var command = UpsertCommand(batch.Length);
             for (var r = 0; r < batch.Length; r++)
             {
                 for (var c = 0; c < batch[r].Length; c++)
@@ -27,7 +27,6 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
                 }
             }
 
-            SetNow(command);
             affected += await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -42,7 +41,7 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
     {
         foreach (var batch in keys.Distinct(StringComparer.Ordinal).Chunk(batchSize))
         {
-            var command = Prepared(_seen, batch.Length, () => dialect.InsertSeen(map, batch.Length), 1, "k");
+            var command = SeenCommand(batch.Length);
             for (var i = 0; i < batch.Length; i++)
             {
                 command.Parameters[i].Value = batch[i];
@@ -62,7 +61,7 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
     {
         await using (var deactivate = Command(dialect.DeactivateMissing(map)))
         {
-            SetNow(deactivate);
+            AddParameter(deactivate, "@now", now);
             await deactivate.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -106,37 +105,41 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
         return byKey.Count == rows.Count ? rows : byKey.Values;
     }
 
-    private DbCommand Prepared(Dictionary<int, DbCommand> cache, int rows, Func<string> sql, int columns, string prefix)
+    // Commands are kept per batch size: full batches reuse one prepared statement, only the last batch differs.
+    private DbCommand UpsertCommand(int rows)
     {
-        if (cache.TryGetValue(rows, out var cached))
+        if (!_upserts.TryGetValue(rows, out var command))
         {
-            return cached;
-        }
-
-        var command = Command(sql());
-        for (var r = 0; r < rows; r++)
-        {
-            for (var c = 0; c < columns; c++)
+            command = Command(dialect.Upsert(map, rows));
+            for (var r = 0; r < rows; r++)
             {
-                AddParameter(command, prefix == "p" ? $"@p{r}_{c}" : $"@k{r}", null);
+                for (var c = 0; c <= map.DataColumns.Count; c++)
+                {
+                    AddParameter(command, $"@p{r}_{c}", null);
+                }
             }
-        }
 
-        if (prefix == "p")
-        {
             AddParameter(command, "@now", now);
+            _upserts[rows] = command;
         }
 
-        cache[rows] = command;
         return command;
     }
 
-    private void SetNow(DbCommand command)
+    private DbCommand SeenCommand(int keys)
     {
-        if (!command.Parameters.Contains("@now"))
+        if (!_seen.TryGetValue(keys, out var command))
         {
-            AddParameter(command, "@now", now);
+            command = Command(dialect.InsertSeen(map, keys));
+            for (var k = 0; k < keys; k++)
+            {
+                AddParameter(command, $"@k{k}", null);
+            }
+
+            _seen[keys] = command;
         }
+
+        return command;
     }
 
     private DbCommand Command(string sql)
