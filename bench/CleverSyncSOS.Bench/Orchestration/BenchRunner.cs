@@ -106,6 +106,11 @@ internal sealed class BenchRunner(BenchProfile profile, string resultsDirectory,
             await RunAsync("rawwrite", "PostgreSql", size, simulator, school, cancellationToken);
             await RunAsync("naive", "PostgreSql", size, simulator, school, cancellationToken);
             await RunAsync("full", "PostgreSql", size, simulator, school, cancellationToken);
+            if (profile.TunedSqliteBatchSize is { } batchSize)
+            {
+                await RunAsync("full", "Sqlite", size, simulator, school, cancellationToken, request => request with { BatchSize = batchSize },
+                    ReportBuilder.TunedKey(batchSize));
+            }
         }
 
         // Last: its incremental part changes the school.
@@ -143,9 +148,9 @@ internal sealed class BenchRunner(BenchProfile profile, string resultsDirectory,
     }
 
     private async Task RunAsync(string scenario, string provider, int size, CleverSimulator simulator, string? school, CancellationToken cancellationToken,
-        Func<WorkerRequest, WorkerRequest>? adjust = null)
+        Func<WorkerRequest, WorkerRequest>? adjust = null, string? label = null)
     {
-        var key = RunResults.Key(scenario, provider, size);
+        var key = RunResults.Key(label ?? scenario, provider, size);
         var postgres = provider == "PostgreSql";
         if (only is not null && !only.Contains(scenario))
         {
@@ -176,7 +181,7 @@ internal sealed class BenchRunner(BenchProfile profile, string resultsDirectory,
             WorkDirectory = Path.Combine(_runDirectory, $"w{n}"),
         };
         request = adjust?.Invoke(request) ?? request;
-        log.WriteLine($"-- {scenario} {provider} {size:N0}");
+        log.WriteLine($"-- {label ?? scenario} {provider} {size:N0}");
         var result = await WorkerProcess.RunAsync(request, _runDirectory, log, WorkerTimeout, cancellationToken);
         if (result.Error is { } error)
         {

@@ -22,9 +22,9 @@ internal sealed class ReportBuilder(BenchProfile profile, RunResults results, st
         var oursSqlite = Get("full", Sqlite, cmp, "full");
         var oursPostgres = Get("full", Postgres, cmp, "full");
         var rawFetch = Get("rawfetch", "-", cmp, "raw-fetch");
-        var rawSqlite = Best(Get("rawwrite", Sqlite, cmp, "raw-write-SingleRow"), Get("rawwrite", Sqlite, cmp, "raw-write-MultiRow"));
-        var rawPostgres = Best(Get("rawwrite", Postgres, cmp, "raw-write-SingleRow"), Get("rawwrite", Postgres, cmp, "raw-write-MultiRow"));
-        var copyPostgres = Get("rawwrite", Postgres, cmp, "raw-write-CopyMerge");
+        var rawSqlite = BestPrepared(Sqlite, cmp);
+        var rawPostgres = BestPrepared(Postgres, cmp);
+        var copyPostgres = Get("rawwrite", Postgres, cmp, "raw-write-copy");
 
         ratios.VsNaive = Divide(oursSqlite?.RecordsPerSecond, Get("naive", Sqlite, cmp, "naive")?.RecordsPerSecond);
         targets.Add(AtLeast($"Full sync vs naive EF Core, SQLite ({sizeLabel})", ratios.VsNaive, 10, Times,
@@ -40,12 +40,21 @@ internal sealed class ReportBuilder(BenchProfile profile, RunResults results, st
         targets.Add(AtLeast($"Full sync vs min(raw fetch, raw write), PostgreSQL ({sizeLabel})", ratios.PostgreSql.VsRawCeiling, 0.5, Percent,
             Why(K("full", Postgres), K("rawfetch", "-"), K("rawwrite", Postgres)) ?? CeilingDetail(rawFetch, rawPostgres)));
         ratios.PostgreSql.VsCopyCeiling = Divide(oursPostgres?.RecordsPerSecond, Min(rawFetch?.RecordsPerSecond, copyPostgres?.RecordsPerSecond));
+        if (profile.TunedSqliteBatchSize is { } tuned
+            && Divide(Get(TunedKey(tuned), Sqlite, cmp, "full")?.RecordsPerSecond, Min(rawFetch?.RecordsPerSecond, rawSqlite?.RecordsPerSecond)) is { } tunedRatio)
+        {
+            ratios.Info[$"vsRawCeilingSqliteBatchSize{tuned}"] = tunedRatio;
+            if (Divide(Get(TunedKey(tuned), Sqlite, cmp, "full")?.RecordsPerSecond, Get("naive", Sqlite, cmp, "naive")?.RecordsPerSecond) is { } tunedNaive)
+            {
+                ratios.Info[$"vsNaiveSqliteBatchSize{tuned}"] = tunedNaive;
+            }
+        }
 
         foreach (var size in profile.ExtraRawSizes)
         {
             var ours = Get("full", Sqlite, size, "full");
             var fetch = Get("rawfetch", "-", size, "raw-fetch");
-            var write = Best(Get("rawwrite", Sqlite, size, "raw-write-SingleRow"), Get("rawwrite", Sqlite, size, "raw-write-MultiRow"));
+            var write = BestPrepared(Sqlite, size);
             if (Divide(ours?.RecordsPerSecond, Min(fetch?.RecordsPerSecond, write?.RecordsPerSecond)) is { } atSize)
             {
                 ratios.Info[$"vsRawCeilingSqlite{Size(size)}"] = atSize;
@@ -131,6 +140,11 @@ internal sealed class ReportBuilder(BenchProfile profile, RunResults results, st
             rows.Add(Row("Full sync", Sqlite, size, "full", "full"));
         }
 
+        if (profile.TunedSqliteBatchSize is { } tuned)
+        {
+            rows.Add(Row($"Full sync, Sync:BatchSize={tuned}", Sqlite, cmp, TunedKey(tuned), "full"));
+        }
+
         rows.Add(Row("Full sync", Postgres, cmp, "full", "full"));
         rows.Add(Row("Incremental, no change", Sqlite, profile.IncrementalSize, "full", "incremental-0"));
         rows.Add(Row("Incremental, 1 % changed", Sqlite, profile.IncrementalSize, "full", "incremental-changed"));
@@ -140,13 +154,10 @@ internal sealed class ReportBuilder(BenchProfile profile, RunResults results, st
         foreach (var size in new[] { cmp }.Concat(profile.ExtraRawSizes))
         {
             rows.Add(Row("Raw fetch (HTTP + JSON, no writes)", "-", size, "rawfetch", "raw-fetch"));
-            rows.Add(Row("Raw write, prepared 1-row upsert", Sqlite, size, "rawwrite", "raw-write-SingleRow"));
-            rows.Add(Row("Raw write, prepared 100-row upsert", Sqlite, size, "rawwrite", "raw-write-MultiRow"));
+            rows.AddRange(RawWriteRows(Sqlite, size));
         }
 
-        rows.Add(Row("Raw write, prepared 1-row upsert", Postgres, cmp, "rawwrite", "raw-write-SingleRow"));
-        rows.Add(Row("Raw write, prepared 500-row upsert", Postgres, cmp, "rawwrite", "raw-write-MultiRow"));
-        rows.Add(Row("Raw write, binary COPY + merge", Postgres, cmp, "rawwrite", "raw-write-CopyMerge"));
+        rows.AddRange(RawWriteRows(Postgres, cmp));
         foreach (var page in profile.RateLimitPageSizes)
         {
             rows.Add(Row($"Rate-limited, page {page:N0}", Sqlite, profile.RateLimitStudents, "ratelimit", $"rate-limited-page{page}"));
@@ -154,6 +165,24 @@ internal sealed class ReportBuilder(BenchProfile profile, RunResults results, st
 
         return rows;
     }
+
+    public static string TunedKey(int batchSize) => $"full-batch{batchSize}";
+
+    private IEnumerable<ScenarioRow> RawWriteRows(string provider, int size)
+    {
+        var measured = results.All(RunResults.Key("rawwrite", provider, size));
+        if (measured.Count == 0)
+        {
+            return [Row("Raw write", provider, size, "rawwrite", "-")];
+        }
+
+        return measured.Select(m => Row(m.Name == "raw-write-copy" ? "Raw write, binary COPY + merge"
+            : $"Raw write, prepared {m.Extra.GetValueOrDefault("rowsPerStatement"):N0}-row upsert", provider, size, "rawwrite", m.Name));
+    }
+
+    private Measurement? BestPrepared(string provider, int size) =>
+        results.All(RunResults.Key("rawwrite", provider, size)).Where(m => m.Name.StartsWith("raw-write-rows", StringComparison.Ordinal))
+            .MaxBy(m => m.RecordsPerSecond);
 
     private ScenarioRow Row(string scenario, string provider, int size, string worker, string measurement)
     {
@@ -219,10 +248,7 @@ internal sealed class ReportBuilder(BenchProfile profile, RunResults results, st
         $"{ours?.RecordsPerSecond:N0} vs {other?.RecordsPerSecond:N0} records/s";
 
     private static string CeilingDetail(Measurement? fetch, Measurement? write) =>
-        $"ceiling = min(raw fetch {fetch?.RecordsPerSecond:N0}/s, raw write {write?.RecordsPerSecond:N0}/s ({write?.Name["raw-write-".Length..]}))";
-
-    private static Measurement? Best(Measurement? a, Measurement? b) =>
-        a is null ? b : b is null ? a : a.RecordsPerSecond >= b.RecordsPerSecond ? a : b;
+        $"ceiling = min(raw fetch {fetch?.RecordsPerSecond:N0}/s, raw write {write?.RecordsPerSecond:N0}/s ({write?.Extra.GetValueOrDefault("rowsPerStatement"):N0} rows/statement))";
 
     private static double? Min(double? a, double? b) => a is null || b is null ? null : Math.Min(a.Value, b.Value);
 
