@@ -32,6 +32,7 @@ public static class DependencyInjection
         services.AddCleverSyncPersistence();
         services.AddCleverSyncEngine();
         services.AddScoped<OnboardingService>();
+        services.AddScoped<OnboardingChecklist>();
         return services;
     }
 

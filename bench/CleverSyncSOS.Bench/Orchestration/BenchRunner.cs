@@ -28,10 +28,11 @@ internal sealed class BenchRunner(BenchProfile profile, string resultsDirectory,
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
+        var loadAtStart = LoadAverage();
         _runDirectory = Path.Combine(Path.GetTempPath(), $"cleversync-bench-{_runId}");
         Directory.CreateDirectory(_runDirectory);
         await ResolvePostgresAsync(cancellationToken);
-        log.WriteLine($"CleverSyncSOS benchmark ({profile.Name} run {_runId}); PostgreSQL: {_postgresStatus}");
+        log.WriteLine($"CleverSyncSOS benchmark ({profile.Name} run {_runId}); PostgreSQL: {_postgresStatus}; load average {loadAtStart}");
         try
         {
             await using (var warmUp = await StartSimulatorAsync(1, profile.WarmUpStudents))
@@ -65,6 +66,8 @@ internal sealed class BenchRunner(BenchProfile profile, string resultsDirectory,
 
         var document = new ReportBuilder(profile, _results, command, _postgresStatus).Build();
         document.TotalSeconds = watch.Elapsed.TotalSeconds;
+        document.LoadAverageAtStart = loadAtStart;
+        document.LoadAverageAtEnd = LoadAverage();
         var markdown = MarkdownReport.Render(document);
         log.WriteLine();
         log.WriteLine(markdown);
@@ -74,6 +77,18 @@ internal sealed class BenchRunner(BenchProfile profile, string resultsDirectory,
         await File.WriteAllTextAsync(Path.Combine(resultsDirectory, "latest.md"), markdown, CancellationToken.None);
         log.WriteLine($"Wrote {Path.Combine(resultsDirectory, "latest.md")} and latest.json ({watch.Elapsed.TotalMinutes:F1} min).");
         return _results.AnyFailed ? 1 : 0;
+    }
+
+    private static string? LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private string RunPrefix => $"csb_{_runId}_";

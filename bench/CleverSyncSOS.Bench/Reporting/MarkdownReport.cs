@@ -12,7 +12,7 @@ internal static class MarkdownReport
         text.AppendLine(CultureInfo.InvariantCulture, $"# CleverSyncSOS benchmark: {d.Mode} run");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"{d.GeneratedAt}; {d.Machine.ProcessorCount} cores, {d.Machine.MemoryGiB} GiB, {d.Machine.Os}, {d.Machine.Runtime}; PostgreSQL: {d.PostgreSql}; `{d.Command}`; {d.TotalSeconds / 60:F1} min.");
+            $"{d.GeneratedAt}; {d.Machine.ProcessorCount} cores, {d.Machine.MemoryGiB} GiB, {d.Machine.Os}, {d.Machine.Runtime}; PostgreSQL: {d.PostgreSql}; `{d.Command}`; {d.TotalSeconds / 60:F1} min; load average {d.LoadAverageAtStart} at the start, {d.LoadAverageAtEnd} at the end.");
         text.AppendLine();
         text.AppendLine("## Targets");
         text.AppendLine();

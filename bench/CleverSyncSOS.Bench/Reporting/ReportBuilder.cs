@@ -113,7 +113,7 @@ internal sealed class ReportBuilder(BenchProfile profile, RunResults results, st
         notes.Add("Records = students + teachers read; records/s = records / wall time of the whole sync (plan, history rows, HTTP, writes, deletion step).");
         notes.Add("Each workload ran in its own worker process after a JIT warm-up of that same code (not measured); the simulators ran in the parent process on the same 2 cores.");
         notes.Add("Peak RSS = the worker's VmHWM, reset just before the measured operation; it is the sync's memory only, the simulator's is not in it.");
-        notes.Add("Raw fetch and each raw write are the better of their runs; the raw-write ceiling is the better of the prepared 1-row and multi-row upserts (PostgreSQL's COPY + merge is shown for information).");
+        notes.Add("Raw fetch is the better of two runs. The raw-write ceiling is the fastest prepared upsert in one transaction (SQLite: 1, 50 or 500 rows per statement; PostgreSQL: 1 or 500); PostgreSQL's binary COPY + merge is shown for information.");
         notes.Add($"Rate-limited ceiling = {profile.RateLimitPerWindow:N0} requests / {profile.RateLimitWindowSeconds} s × records per page; efficiency = achieved records/s / ceiling.");
 
         return new ReportDocument

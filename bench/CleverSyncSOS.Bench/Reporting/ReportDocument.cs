@@ -9,6 +9,11 @@ public sealed class ReportDocument
     public required MachineInfo Machine { get; init; }
     public required string PostgreSql { get; init; }
     public double TotalSeconds { get; set; }
+
+    /// <summary>/proc/loadavg when the run started and ended: other work on the machine skews every figure.</summary>
+    public string? LoadAverageAtStart { get; set; }
+
+    public string? LoadAverageAtEnd { get; set; }
     public required Ratios Ratios { get; init; }
     public required List<TargetCheck> Targets { get; init; }
     public required List<ScenarioRow> Scenarios { get; init; }

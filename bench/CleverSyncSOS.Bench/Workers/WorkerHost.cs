@@ -49,7 +49,15 @@ internal static class WorkerHost
             SqliteConnection.ClearAllPools();
             if (request.PostgresServer is { } server && request.PostgresPrefix is { } prefix)
             {
-                await PostgresDatabases.DropAsync(server, prefix, CancellationToken.None);
+                try
+                {
+                    await PostgresDatabases.DropAsync(server, prefix, CancellationToken.None);
+                }
+                catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException)
+                {
+                    // The parent drops the run's prefix again at its end.
+                    result.Error ??= $"Could not drop the databases {prefix}*: {ex.Message}";
+                }
             }
 
             try

@@ -42,7 +42,7 @@ public sealed partial class CleverTokenProvider(
                 return renewed;
             }
 
-            return state.Token = await AcquireAsync(district, state, cancellationToken);
+            return state.Token = await AcquireAsync(district, state, allowCachedFallback: true, cancellationToken);
         }
         finally
         {
@@ -56,7 +56,7 @@ public sealed partial class CleverTokenProvider(
         await state.Gate.WaitAsync(cancellationToken);
         try
         {
-            return state.Token = await AcquireAsync(district, state, cancellationToken);
+            return state.Token = await AcquireAsync(district, state, allowCachedFallback: false, cancellationToken);
         }
         finally
         {
@@ -84,7 +84,7 @@ public sealed partial class CleverTokenProvider(
             : null;
     }
 
-    private async Task<CleverAuthToken> AcquireAsync(DistrictCredentials district, DistrictTokenState state, CancellationToken cancellationToken)
+    private async Task<CleverAuthToken> AcquireAsync(DistrictCredentials district, DistrictTokenState state, bool allowCachedFallback, CancellationToken cancellationToken)
     {
         var districtId = district.CleverDistrictId;
         try
@@ -111,6 +111,10 @@ public sealed partial class CleverTokenProvider(
             if (fallback is not null)
             {
                 state.RetryRenewalAfter = time.GetUtcNow().UtcDateTime.AddSeconds(options.Value.RenewalRetrySeconds);
+            }
+
+            if (fallback is not null && allowCachedFallback)
+            {
                 CleverSyncTelemetry.TokenAcquisitions.Add(1, Outcome("cached"), District(districtId));
                 LogUsingCachedToken(logger, districtId, message);
                 return fallback;

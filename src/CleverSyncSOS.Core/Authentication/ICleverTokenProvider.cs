@@ -6,8 +6,8 @@ public interface ICleverTokenProvider
     Task<CleverAuthToken> GetTokenAsync(DistrictCredentials district, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Asks Clever for the district's token now, whatever the cache holds: the health check's probe. On failure a
-    /// still-valid cached token is returned (and the failure recorded in health), as for <see cref="GetTokenAsync"/>.
+    /// Asks Clever for the district's token now, whatever the cache holds: the health probe and the onboarding
+    /// check. A failure is recorded in health and thrown, even when syncs can still run on a cached token.
     /// </summary>
     Task<CleverAuthToken> CheckAsync(DistrictCredentials district, CancellationToken cancellationToken);
 

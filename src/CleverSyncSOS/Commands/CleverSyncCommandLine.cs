@@ -16,6 +16,7 @@ public static class CleverSyncCommandLine
         root.Subcommands.Add(SyncCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(OnboardingCommands.District());
         root.Subcommands.Add(OnboardingCommands.School());
         root.Subcommands.Add(SecretsCommand.Create());
