@@ -11,14 +11,16 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
 {
     private readonly Dictionary<int, DbCommand> _upserts = [];
     private readonly Dictionary<int, DbCommand> _seen = [];
+    private readonly int _rowsPerUpsert = Math.Min(batchSize, dialect.MaxRowsPerStatement(map.DataColumns.Count + 1));
+    private readonly int _keysPerInsert = Math.Min(batchSize, dialect.MaxRowsPerStatement(1));
 
     /// <summary>Writes rows (key first, then <see cref="RosterTableMap.DataColumns"/>); returns how many were inserted or changed.</summary>
     public async Task<int> UpsertAsync(IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
     {
         var affected = 0;
-        foreach (var batch in Distinct(rows).Chunk(batchSize))
+        foreach (var batch in Distinct(rows).Chunk(_rowsPerUpsert))
         {
-            var command = UpsertCommand(batch.Length);
+            var command = await UpsertCommandAsync(batch.Length, cancellationToken);
             for (var r = 0; r < batch.Length; r++)
             {
                 for (var c = 0; c < batch[r].Length; c++)
@@ -39,9 +41,9 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
 
     public async Task MarkSeenAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
-        foreach (var batch in keys.Distinct(StringComparer.Ordinal).Chunk(batchSize))
+        foreach (var batch in keys.Distinct(StringComparer.Ordinal).Chunk(_keysPerInsert))
         {
-            var command = SeenCommand(batch.Length);
+            var command = await SeenCommandAsync(batch.Length, cancellationToken);
             for (var i = 0; i < batch.Length; i++)
             {
                 command.Parameters[i].Value = batch[i];
@@ -106,7 +108,7 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
     }
 
     // Commands are kept per batch size: full batches reuse one prepared statement, only the last batch differs.
-    private DbCommand UpsertCommand(int rows)
+    private async Task<DbCommand> UpsertCommandAsync(int rows, CancellationToken cancellationToken)
     {
         if (!_upserts.TryGetValue(rows, out var command))
         {
@@ -120,13 +122,14 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
             }
 
             AddParameter(command, "@now", now);
+            await command.PrepareAsync(cancellationToken);
             _upserts[rows] = command;
         }
 
         return command;
     }
 
-    private DbCommand SeenCommand(int keys)
+    private async Task<DbCommand> SeenCommandAsync(int keys, CancellationToken cancellationToken)
     {
         if (!_seen.TryGetValue(keys, out var command))
         {
@@ -136,6 +139,7 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
                 AddParameter(command, $"@k{k}", null);
             }
 
+            await command.PrepareAsync(cancellationToken);
             _seen[keys] = command;
         }
 
