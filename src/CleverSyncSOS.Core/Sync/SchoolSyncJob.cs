@@ -69,9 +69,10 @@ public sealed partial class SchoolSyncJob(
 
         // The history row is written even when the run was cancelled.
         await history.CompleteAsync(rows, outcomes, cursor, plan.LastSyncTimestamps, CancellationToken.None);
-        if (error is null && plan.Full)
+        if (error is null && (plan.Full || !deletionsDone))
         {
-            // Cleared only once the full sync's deletion step ran; a guarded run keeps asking for one.
+            // Cleared only once a full sync's deletion step ran. Any run the mass-deletion guard stopped asks for a
+            // full sync, so the warning repeats every run until an operator decides.
             await history.SetRequiresFullSyncAsync(school.SchoolId, !deletionsDone, CancellationToken.None);
         }
 

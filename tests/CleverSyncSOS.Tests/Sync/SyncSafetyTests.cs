@@ -74,6 +74,26 @@ public sealed class SyncSafetyTests
         Assert.False((await env.SchoolAsync(school.Id)).RequiresFullSync);
     }
 
+    [Fact]
+    public async Task A_reconciliation_stopped_by_the_guard_asks_for_a_full_sync_so_the_warning_repeats()
+    {
+        var simulator = SyncTestEnvironment.SmallDistrict(students: 200, schools: 1);
+        simulator.EventsEnabled = false;
+        await using var env = await SyncTestEnvironment.StartAsync(simulator);
+        await env.OnboardAsync();
+        var school = env.District.Schools[0];
+        await env.SyncAsync();
+        env.Simulator.Store.KeepOnlyFraction(school.Id, "student", 0.5, withEvents: false);
+
+        var reconciliation = Assert.Single(await env.SyncAsync());
+        var next = Assert.Single(await env.SyncAsync());
+
+        Assert.Equal((SyncType.Reconciliation, SyncStatus.Partial), (reconciliation.SyncType, reconciliation.Status));
+        Assert.Equal((SyncType.Full, SyncStatus.Partial), (next.SyncType, next.Status));
+        Assert.Equal(200, (await env.StudentsAsync(school.Id)).Count);
+        Assert.True((await env.SchoolAsync(school.Id)).RequiresFullSync);
+    }
+
     [Theory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task A_malformed_record_fails_alone_and_the_rest_of_the_school_is_synced(DatabaseProvider provider)
