@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using CleverSyncSOS.Clever;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,56 +27,98 @@ public sealed partial class FullRosterRead(CleverApiClient clever, IOptions<Sync
         }
     }
 
+    /// <summary>
+    /// Reads one entity's roster. Reading Clever and writing the database overlap: one task turns pages into
+    /// validated batches, this one writes them, with at most <see cref="PendingBatches"/> batches between the two,
+    /// so the sync runs at the pace of the slower side rather than the sum of both, in bounded memory.
+    /// </summary>
     private async Task ReadEntityAsync(SchoolSyncContext context, SchoolSyncContext.EntityWork work, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        var batchSize = options.Value.BatchSize;
-        var writer = work.Writer;
-        var outcome = work.Outcome;
-        work.CountBefore = await writer.CountAsync(cancellationToken);
-        await writer.BeginSeenAsync(cancellationToken);
+        work.CountBefore = await work.Writer.CountAsync(cancellationToken);
+        await work.Writer.BeginSeenAsync(cancellationToken);
 
-        var rows = new List<object?[]>(batchSize);
-        var seen = new List<string>(batchSize);
-        var read = 0;
-        await foreach (var user in clever.GetSchoolUsersAsync(context.Target.Credentials, context.CleverSchoolId, work.Entity.Role, cancellationToken))
+        var batches = Channel.CreateBounded<RosterBatch>(new BoundedChannelOptions(PendingBatches) { SingleReader = true, SingleWriter = true });
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = Task.Run(() => ProduceBatchesAsync(context, work, batches.Writer, stopReading.Token), CancellationToken.None);
+        try
         {
-            read++;
-            var row = work.Entity.ToRow(user);
-            if (row[0] is string { Length: > 0 } id)
+            await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
             {
-                // A record Clever has is never deleted, even when it cannot be stored as it is.
-                seen.Add(id);
-            }
-
-            if (work.Validator.Validate(row) is { } problem)
-            {
-                outcome.Failed++;
-                SyncLog.InvalidRecord(logger, work.Entity.EntityType, user.Id ?? "(no id)", problem);
-            }
-            else
-            {
-                rows.Add(row);
-                outcome.Processed++;
-                outcome.ObserveLastModified(user.LastModified);
-            }
-
-            if (rows.Count >= batchSize || seen.Count >= batchSize)
-            {
-                await FlushAsync(work, rows, seen, cancellationToken);
-                progress?.Report(new SyncProgress(context.Target.School.Name, "Reading", work.Entity.EntityType, read));
+                work.Upserted += await work.Writer.UpsertAsync(batch.Rows, cancellationToken);
+                await work.Writer.MarkSeenAsync(batch.Seen, cancellationToken);
+                progress?.Report(new SyncProgress(context.Target.School.Name, "Reading", work.Entity.EntityType, batch.ReadSoFar));
             }
         }
+        catch
+        {
+            // The writer failed: stop the reader too, then let the writer's exception through.
+            await stopReading.CancelAsync();
+            await reading.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
 
-        await FlushAsync(work, rows, seen, cancellationToken);
+        var read = await reading; // rethrows a failed read: nothing is deleted after a partial read
         progress?.Report(new SyncProgress(context.Target.School.Name, "Read", work.Entity.EntityType, read));
     }
 
-    private static async Task FlushAsync(SchoolSyncContext.EntityWork work, List<object?[]> rows, List<string> seen, CancellationToken cancellationToken)
+    private const int PendingBatches = 4;
+
+    /// <summary>Reads every page and hands over validated rows and the keys seen; returns how many records were read.</summary>
+    private async Task<int> ProduceBatchesAsync(SchoolSyncContext context, SchoolSyncContext.EntityWork work, ChannelWriter<RosterBatch> batches, CancellationToken cancellationToken)
     {
-        work.Upserted += await work.Writer.UpsertAsync(rows, cancellationToken);
-        await work.Writer.MarkSeenAsync(seen, cancellationToken);
-        rows.Clear();
-        seen.Clear();
+        var batchSize = options.Value.BatchSize;
+        var outcome = work.Outcome;
+        var batch = new RosterBatch(batchSize);
+        var read = 0;
+        try
+        {
+            await foreach (var user in clever.GetSchoolUsersAsync(context.Target.Credentials, context.CleverSchoolId, work.Entity.Role, cancellationToken))
+            {
+                read++;
+                var row = work.Entity.ToRow(user);
+                if (row[0] is string { Length: > 0 } id)
+                {
+                    // A record Clever has is never deleted, even when it cannot be stored as it is.
+                    batch.Seen.Add(id);
+                }
+
+                if (work.Validator.Validate(row) is { } problem)
+                {
+                    outcome.Failed++;
+                    SyncLog.InvalidRecord(logger, work.Entity.EntityType, user.Id ?? "(no id)", problem);
+                }
+                else
+                {
+                    batch.Rows.Add(row);
+                    outcome.Processed++;
+                    outcome.ObserveLastModified(user.LastModified);
+                }
+
+                if (batch.Seen.Count >= batchSize || batch.Rows.Count >= batchSize)
+                {
+                    batch.ReadSoFar = read;
+                    await batches.WriteAsync(batch, cancellationToken);
+                    batch = new RosterBatch(batchSize);
+                }
+            }
+
+            batch.ReadSoFar = read;
+            await batches.WriteAsync(batch, cancellationToken);
+            batches.Complete();
+            return read;
+        }
+        catch (Exception ex)
+        {
+            batches.Complete(ex);
+            throw;
+        }
+    }
+
+    private sealed class RosterBatch(int capacity)
+    {
+        public List<object?[]> Rows { get; } = new(capacity);
+        public List<string> Seen { get; } = new(capacity);
+        public int ReadSoFar { get; set; }
     }
 
     private async Task RemoveMissingAsync(SchoolSyncContext context, SchoolSyncContext.EntityWork work, CancellationToken cancellationToken)
