@@ -36,9 +36,6 @@ public sealed record WorkerRequest
     /// <summary>Records per Clever page (the engine's default is 10 000).</summary>
     public int PageSize { get; init; } = 10_000;
 
-    /// <summary>The service's Sync:BatchSize (rows per upsert statement); null = its default.</summary>
-    public int? BatchSize { get; init; }
-
     /// <summary>full only: after the full sync, run the incremental syncs (no change, then ChangeShare changed).</summary>
     public bool Incremental { get; init; }
 
@@ -52,6 +49,14 @@ public sealed record WorkerRequest
 
     /// <summary>ratelimit only: one measured sync per page size, the first being the headline figure.</summary>
     public List<int> RateLimitPageSizes { get; init; } = [];
+
+    /// <summary>rawwrite only: the prepared upserts to time (rows per statement), and whether to time PostgreSQL's COPY + merge.</summary>
+    public List<int> RawRowsPerStatement { get; init; } = [1];
+
+    public bool RawCopy { get; init; }
+
+    /// <summary>rawwrite only: also time the service's own writer (RosterTableWriter) on the same rows, no HTTP, at these batch sizes.</summary>
+    public List<int> EngineWriterBatchSizes { get; init; } = [];
 
     /// <summary>naive only: SaveChanges every this many records.</summary>
     public int NaiveSaveEvery { get; init; } = 1_000;

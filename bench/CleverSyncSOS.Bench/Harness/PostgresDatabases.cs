@@ -45,7 +45,20 @@ public static class PostgresDatabases
         foreach (var name in names)
         {
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync(cancellationToken);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await drop.ExecuteNonQueryAsync(cancellationToken);
+                    break;
+                }
+                catch (PostgresException ex) when (attempt < 20 && ex.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse)
+                {
+                    // An autovacuum worker on the freshly written database: a role that is not superuser may not end
+                    // it (FORCE), so wait for it to finish.
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+                }
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 using System.Data.Common;
 using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Persistence.Schools;
+using CleverSyncSOS.Sync;
+using CleverSyncSOS.Sync.Writing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -146,7 +148,7 @@ public static class RawWriter
     private static DbParameter Parameter(DbConnection connection, string name, bool isDate) => connection switch
     {
         NpgsqlConnection => new NpgsqlParameter(name, isDate ? NpgsqlDbType.TimestampTz : NpgsqlDbType.Text),
-        _ => new SqliteParameter(name, SqliteType.Text),
+        _ => new SqliteParameter { ParameterName = name },
     };
 
     private static async Task<long> CopyMergeAsync(NpgsqlConnection connection, Shape shape, IReadOnlyList<object?[]> rows, DateTime now,
@@ -190,6 +192,43 @@ public static class RawWriter
             $"INSERT INTO {shape.Table} ({shape.InsertColumns}) SELECT {stageColumns}, TRUE, NULL, @now, @now FROM {stage} {shape.OnConflict}", connection);
         merge.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now });
         return await merge.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The service's own write half on the same rows: its RosterTableWriter fed batch by batch as its full read
+    /// does (upsert, then mark the keys seen), in one transaction, with no HTTP. Isolates writing from fetching.
+    /// </summary>
+    public static async Task<long> EngineWriterAsync(DatabaseProvider provider, string connectionString, IReadOnlyList<TableRows> tables, int batchSize,
+        CancellationToken cancellationToken)
+    {
+        await using var db = new SchoolDbContext(new DbContextOptionsBuilder<SchoolDbContext>().UseProvider(provider, connectionString).Options);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var connection = db.Database.GetDbConnection();
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var dialect = SqlDialect.For(provider);
+        var now = DateTime.UtcNow;
+        long written = 0;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var table in tables)
+        {
+            var entity = table.Entity == typeof(Student) ? RosterEntity.Student : RosterEntity.Teacher;
+            await using var writer = new RosterTableWriter(connection, transaction, dialect, entity.Map(db.Model), batchSize, now);
+            await writer.BeginSeenAsync(cancellationToken);
+            foreach (var batch in table.Rows.Chunk(batchSize))
+            {
+                written += await writer.UpsertAsync(batch, cancellationToken);
+                await writer.MarkSeenAsync(batch.Select(r => (string)r[0]!).ToList(), cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return written;
     }
 
     private static IModel ModelFor(DatabaseProvider provider, string connectionString)

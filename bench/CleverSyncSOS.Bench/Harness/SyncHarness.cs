@@ -22,8 +22,7 @@ public sealed record HarnessSettings(
     string? PostgresServer,
     string? PostgresPrefix,
     int PageSize = 10_000,
-    Action<IServiceCollection>? Services = null,
-    int? BatchSize = null);
+    Action<IServiceCollection>? Services = null);
 
 /// <summary>
 /// The real service, wired through its own composition root (<c>AddCleverSyncCore</c>) with production defaults,
@@ -88,11 +87,6 @@ public sealed class SyncHarness : IAsyncDisposable
             [$"{CleverApiOptions.SectionName}:BaseUrl"] = new Uri(simulator, "v3.0/").ToString(),
             [$"{CleverApiOptions.SectionName}:PageSize"] = _settings.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        if (_settings.BatchSize is { } batchSize)
-        {
-            settings[$"{SyncOptions.SectionName}:BatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
         if (_postgresPrefix is { } prefix)
         {
             var server = _settings.PostgresServer!;

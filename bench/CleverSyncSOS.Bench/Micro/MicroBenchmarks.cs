@@ -14,8 +14,7 @@ internal static class MicroBenchmarks
     public static int Run(string[] args)
     {
         var config = DefaultConfig.Instance
-            .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
-            .WithOptions(ConfigOptions.JoinSummary);
+            .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
         if (!args.Any(a => a.StartsWith("--filter", StringComparison.Ordinal)))
         {
             args = [.. args, "--filter", "*"];

@@ -27,9 +27,6 @@ public sealed record BenchProfile
     /// <summary>Raw fetch and raw SQLite write are also measured at these sizes (CompareSize always).</summary>
     public required int[] ExtraRawSizes { get; init; }
 
-    /// <summary>Also run the compare-size SQLite full sync with this Sync:BatchSize (a setting, no code change), for information.</summary>
-    public int? TunedSqliteBatchSize { get; init; }
-
     public required int DistrictSchools { get; init; }
     public required int DistrictStudents { get; init; }
 
@@ -53,7 +50,6 @@ public sealed record BenchProfile
         MemoryLargeSize = 1_000_000,
         MemorySmallSize = 100_000,
         ExtraRawSizes = [1_000_000],
-        TunedSqliteBatchSize = 50,
         DistrictSchools = 50,
         DistrictStudents = 2_000,
         // 150 000 + 7 500 records at 100 a page: ~1 580 requests, about 80 s at 20 requests/s, so the run crosses
@@ -77,7 +73,6 @@ public sealed record BenchProfile
         MemoryLargeSize = 10_000,
         MemorySmallSize = 2_000,
         ExtraRawSizes = [],
-        TunedSqliteBatchSize = null,
         DistrictSchools = 10,
         DistrictStudents = 500,
         RateLimitStudents = 2_000,

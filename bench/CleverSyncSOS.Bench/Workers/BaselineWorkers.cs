@@ -14,7 +14,7 @@ internal static class BaselineWorkers
     {
         // Warm-up: the same code on the warm-up school, stopped early (it is slow), into a throwaway database.
         var watch = Stopwatch.StartNew();
-        var warmUpRecords = Math.Max(1_000, request.WarmUpRecords / 20);
+        var warmUpRecords = Math.Clamp(request.WarmUpRecords / 20, 1_000, 10_000);
         await using (var warm = await SyncHarness.StartAsync(EngineWorkers.Settings(request, request.WarmUpSimulatorUrl), cancellationToken))
         {
             await warm.OnboardAsync(null, cancellationToken);
@@ -30,9 +30,11 @@ internal static class BaselineWorkers
         await harness.OnboardAsync([school], cancellationToken);
         var before = await harness.Admin.GetStatsAsync(cancellationToken);
         var probe = MemoryProbe.Start();
+        var stats = ProcessStats.Capture();
         watch.Restart();
         var naive = await NaiveEfSync.RunAsync(harness, school, request.NaiveSaveEvery, null, cancellationToken);
         watch.Stop();
+        var statsAfter = ProcessStats.Capture();
         var (rss, scenarioOnly, managed) = await probe.StopAsync();
         var after = await harness.Admin.GetStatsAsync(cancellationToken);
         var m = new Measurement
@@ -47,6 +49,7 @@ internal static class BaselineWorkers
             PeakRssScenarioOnly = scenarioOnly,
             PeakManagedBytes = managed,
         };
+        statsAfter.AddSince(stats, m);
         m.Extra["saveEvery"] = request.NaiveSaveEvery;
         result.Measurements.Add(m);
         log.Write(m);
@@ -75,11 +78,15 @@ internal static class BaselineWorkers
         for (var run = 0; run < 2; run++)
         {
             var before = await admin.GetStatsAsync(cancellationToken);
+            var stats = ProcessStats.Capture();
             watch.Restart();
             var records = await reader.ReadSchoolAsync(school, request.PageSize, cancellationToken);
             watch.Stop();
+            var statsAfter = ProcessStats.Capture();
             var after = await admin.GetStatsAsync(cancellationToken);
-            runs.Add(new Measurement { Name = "raw-fetch", Seconds = watch.Elapsed.TotalSeconds, Records = records, Requests = after.DataRequests - before.DataRequests });
+            var m = new Measurement { Name = "raw-fetch", Seconds = watch.Elapsed.TotalSeconds, Records = records, Requests = after.DataRequests - before.DataRequests };
+            statsAfter.AddSince(stats, m);
+            runs.Add(m);
         }
 
         var best = runs.MaxBy(r => r.RecordsPerSecond)!;
@@ -92,25 +99,21 @@ internal static class BaselineWorkers
     public static async Task RawWriteAsync(WorkerRequest request, WorkerResult result, WorkerLog log, CancellationToken cancellationToken)
     {
         var provider = Enum.Parse<DatabaseProvider>(request.Provider);
-        // SQLite: 1, 50 and 500 rows per statement (500 is the service's batch); PostgreSQL: 1, 500, and COPY for information.
-        (RawWriteMethod Method, int RowsPerStatement)[] methods = provider == DatabaseProvider.PostgreSql
-            ? [(RawWriteMethod.SingleRow, 1), (RawWriteMethod.MultiRow, 500), (RawWriteMethod.CopyMerge, 0)]
-            : [(RawWriteMethod.SingleRow, 1), (RawWriteMethod.MultiRow, 50), (RawWriteMethod.MultiRow, 500)];
+        var methods = request.RawRowsPerStatement.Select(n => (Method: n == 1 ? RawWriteMethod.SingleRow : RawWriteMethod.MultiRow, RowsPerStatement: n))
+            .Concat(request.RawCopy ? [(RawWriteMethod.CopyMerge, 0)] : []).ToList();
 
         // The rows, loaded before anything is timed: the school's users as the service maps them.
         var school = request.SchoolId ?? throw new ArgumentException("rawwrite needs a school.");
         var rows = await LoadRowsAsync(request.SimulatorUrl, school, request.PageSize, cancellationToken);
         var total = rows.Sum(t => (long)t.Rows.Count);
 
+        // One round of every method on the warm-up school: the ADO.NET path is short, it needs far less warming than HTTP and JSON.
         var watch = Stopwatch.StartNew();
         var warmRows = await LoadRowsAsync(request.WarmUpSimulatorUrl, null, request.PageSize, cancellationToken);
-        while (result.WarmUpRecords < request.WarmUpRecords)
+        foreach (var (method, rowsPerStatement) in methods)
         {
-            foreach (var (method, rowsPerStatement) in methods)
-            {
-                await WriteIntoFreshDatabaseAsync(request, request.WarmUpSimulatorUrl, null, warmRows, method, rowsPerStatement, cancellationToken);
-                result.WarmUpRecords += warmRows.Sum(t => (long)t.Rows.Count);
-            }
+            await WriteIntoFreshDatabaseAsync(request, request.WarmUpSimulatorUrl, null, warmRows, method, rowsPerStatement, cancellationToken);
+            result.WarmUpRecords += warmRows.Sum(t => (long)t.Rows.Count);
         }
 
         result.WarmUpSeconds = watch.Elapsed.TotalSeconds;
@@ -118,12 +121,38 @@ internal static class BaselineWorkers
 
         foreach (var (method, rowsPerStatement) in methods)
         {
+            var stats = ProcessStats.Capture();
             var (seconds, written) = await WriteIntoFreshDatabaseAsync(request, request.SimulatorUrl, school, rows, method, rowsPerStatement, cancellationToken);
             var m = new Measurement { Name = RawWriteName(method, rowsPerStatement), Seconds = seconds, Records = total, Written = written };
+            ProcessStats.Capture().AddSince(stats, m); // includes creating the database, which is not timed
             m.Extra["rowsPerStatement"] = rowsPerStatement;
             result.Measurements.Add(m);
             log.Write(m);
         }
+
+        foreach (var batchSize in request.EngineWriterBatchSizes)
+        {
+            await EngineWriterIntoFreshDatabaseAsync(request, request.WarmUpSimulatorUrl, null, warmRows, batchSize, cancellationToken);
+            var stats = ProcessStats.Capture();
+            var (seconds, written) = await EngineWriterIntoFreshDatabaseAsync(request, request.SimulatorUrl, school, rows, batchSize, cancellationToken);
+            var m = new Measurement { Name = $"engine-writer-batch{batchSize}", Seconds = seconds, Records = total, Written = written };
+            ProcessStats.Capture().AddSince(stats, m); // includes creating the database, which is not timed
+            m.Extra["batchSize"] = batchSize;
+            result.Measurements.Add(m);
+            log.Write(m);
+        }
+    }
+
+    private static async Task<(double Seconds, long Written)> EngineWriterIntoFreshDatabaseAsync(WorkerRequest request, string simulatorUrl, string? school,
+        IReadOnlyList<TableRows> rows, int batchSize, CancellationToken cancellationToken)
+    {
+        await using var harness = await SyncHarness.StartAsync(EngineWorkers.Settings(request, simulatorUrl), cancellationToken);
+        school ??= harness.District.Schools[0].Id;
+        await harness.OnboardAsync([school], cancellationToken);
+        var connectionString = await harness.SchoolConnectionStringAsync(school, cancellationToken);
+        var watch = Stopwatch.StartNew();
+        var written = await RawWriter.EngineWriterAsync(harness.Provider, connectionString, rows, batchSize, cancellationToken);
+        return (watch.Elapsed.TotalSeconds, written);
     }
 
     public static string RawWriteName(RawWriteMethod method, int rowsPerStatement) =>

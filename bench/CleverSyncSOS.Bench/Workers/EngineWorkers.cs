@@ -115,15 +115,17 @@ internal static class EngineWorkers
 
     public static HarnessSettings Settings(WorkerRequest request, string simulatorUrl, int? pageSize = null, Action<IServiceCollection>? services = null) =>
         new(simulatorUrl, request.WorkDirectory, Enum.Parse<DatabaseProvider>(request.Provider), request.PostgresServer, request.PostgresPrefix,
-            pageSize ?? request.PageSize, services, request.BatchSize);
+            pageSize ?? request.PageSize, services);
 
     private static async Task<Measurement> MeasureSyncAsync(string name, SyncHarness harness, string? school, bool memory, CancellationToken cancellationToken)
     {
         var before = await harness.Admin.GetStatsAsync(cancellationToken);
         var probe = memory ? MemoryProbe.Start() : null;
+        var stats = ProcessStats.Capture();
         var watch = Stopwatch.StartNew();
         var results = await harness.SyncAsync(school, cancellationToken);
         watch.Stop();
+        var statsAfter = ProcessStats.Capture();
         var peak = probe is null ? default((long, bool, long)?) : await probe.StopAsync();
         var after = await harness.Admin.GetStatsAsync(cancellationToken);
         Ensure(results);
@@ -139,6 +141,7 @@ internal static class EngineWorkers
             Requests = after.DataRequests - before.DataRequests,
             SyncType = string.Join("+", results.Select(r => r.SyncType.ToString()).Distinct()),
         };
+        statsAfter.AddSince(stats, m);
         m.Extra["schools"] = results.Count;
         m.Extra["created"] = entities.Sum(e => e.Created);
         m.Extra["updated"] = entities.Sum(e => e.Updated);

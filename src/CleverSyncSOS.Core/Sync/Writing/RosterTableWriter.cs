@@ -12,7 +12,7 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
     private readonly Dictionary<int, DbCommand> _upserts = [];
     private readonly Dictionary<int, DbCommand> _seen = [];
     private readonly int _rowsPerUpsert = Math.Min(batchSize, dialect.MaxRowsPerStatement(map.DataColumns.Count + 1));
-    private readonly int _keysPerInsert = Math.Min(batchSize, dialect.MaxRowsPerStatement(1));
+    private readonly int _keysPerInsert = Math.Min(batchSize, dialect.MaxKeysPerStatement);
 
     /// <summary>Writes rows (key first, then <see cref="RosterTableMap.DataColumns"/>); returns how many were inserted or changed.</summary>
     public async Task<int> UpsertAsync(IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)

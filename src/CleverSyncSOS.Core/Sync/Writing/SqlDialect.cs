@@ -26,6 +26,9 @@ public abstract class SqlDialect
     /// </summary>
     public abstract int MaxRowsPerStatement(int columns);
 
+    /// <summary>Keys per insert into the seen-keys table (one parameter each).</summary>
+    public virtual int MaxKeysPerStatement => MaxRowsPerStatement(1);
+
     protected abstract string True { get; }
     protected abstract string False { get; }
 
@@ -69,6 +72,10 @@ public sealed class SqliteDialect : SqlDialect
 {
     public override string Quote(string identifier) => $"\"{identifier}\"";
     public override int MaxRowsPerStatement(int columns) => 1;
+
+    // Binding by name costs SQLite a scan of the statement's parameters, so keep statements small, but not single:
+    // one statement per key would double the statements of a full read.
+    public override int MaxKeysPerStatement => 16;
     protected override string True => "1";
     protected override string False => "0";
 
