@@ -11,7 +11,7 @@ namespace CleverSyncSOS.Sync;
 /// are deactivated and deleted, unless that would be a mass deletion. Everything happens in the run's one
 /// transaction, so a read that fails on any page leaves the school's database exactly as it was.
 /// </summary>
-public sealed partial class FullRosterRead(CleverApiClient clever, IOptions<SyncOptions> options, ILogger<FullRosterRead> logger)
+public sealed partial class FullRosterRead(CleverApiClient clever, IOptions<SyncOptions> options, IOptions<CleverApiOptions> apiOptions, ILogger<FullRosterRead> logger)
 {
     public async Task ReadAsync(SchoolSyncContext context, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
@@ -29,15 +29,22 @@ public sealed partial class FullRosterRead(CleverApiClient clever, IOptions<Sync
 
     /// <summary>
     /// Reads one entity's roster. Reading Clever and writing the database overlap: one task turns pages into
-    /// validated batches, this one writes them, with at most <see cref="PendingBatches"/> batches between the two,
-    /// so the sync runs at the pace of the slower side rather than the sum of both, in bounded memory.
+    /// validated batches, this one writes them, with up to two pages of records between the two, so the sync runs
+    /// at the pace of the slower side rather than the sum of both, in bounded memory. (Less than a page would make
+    /// the reader wait for the writer before it can ask for the next page, and the two would take turns.)
     /// </summary>
     private async Task ReadEntityAsync(SchoolSyncContext context, SchoolSyncContext.EntityWork work, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         work.CountBefore = await work.Writer.CountAsync(cancellationToken);
-        await work.Writer.BeginSeenAsync(cancellationToken);
+        if (work.CountBefore > 0)
+        {
+            // Keys are only remembered when something could be missing: a table empty at the start (a school's
+            // first sync, inside this transaction) has nothing to delete.
+            await work.Writer.BeginSeenAsync(cancellationToken);
+        }
 
-        var batches = Channel.CreateBounded<RosterBatch>(new BoundedChannelOptions(PendingBatches) { SingleReader = true, SingleWriter = true });
+        var pending = 2 * (int)Math.Ceiling((double)apiOptions.Value.PageSize / options.Value.BatchSize) + 1;
+        var batches = Channel.CreateBounded<RosterBatch>(new BoundedChannelOptions(pending) { SingleReader = true, SingleWriter = true });
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reading = Task.Run(() => ProduceBatchesAsync(context, work, batches.Writer, stopReading.Token), CancellationToken.None);
         try
@@ -45,7 +52,10 @@ public sealed partial class FullRosterRead(CleverApiClient clever, IOptions<Sync
             await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
             {
                 work.Upserted += await work.Writer.UpsertAsync(batch.Rows, cancellationToken);
-                await work.Writer.MarkSeenAsync(batch.Seen, cancellationToken);
+                if (work.CountBefore > 0)
+                {
+                    await work.Writer.MarkSeenAsync(batch.Seen, cancellationToken);
+                }
                 progress?.Report(new SyncProgress(context.Target.School.Name, "Reading", work.Entity.EntityType, batch.ReadSoFar));
             }
         }
@@ -60,8 +70,6 @@ public sealed partial class FullRosterRead(CleverApiClient clever, IOptions<Sync
         var read = await reading; // rethrows a failed read: nothing is deleted after a partial read
         progress?.Report(new SyncProgress(context.Target.School.Name, "Read", work.Entity.EntityType, read));
     }
-
-    private const int PendingBatches = 4;
 
     /// <summary>Reads every page and hands over validated rows and the keys seen; returns how many records were read.</summary>
     private async Task<int> ProduceBatchesAsync(SchoolSyncContext context, SchoolSyncContext.EntityWork work, ChannelWriter<RosterBatch> batches, CancellationToken cancellationToken)
@@ -124,7 +132,7 @@ public sealed partial class FullRosterRead(CleverApiClient clever, IOptions<Sync
     private async Task RemoveMissingAsync(SchoolSyncContext context, SchoolSyncContext.EntityWork work, CancellationToken cancellationToken)
     {
         var outcome = work.Outcome;
-        var missing = await work.Writer.CountMissingAsync(cancellationToken);
+        var missing = work.CountBefore == 0 ? 0 : await work.Writer.CountMissingAsync(cancellationToken);
         var sync = options.Value;
         var share = work.CountBefore == 0 ? 0 : 100.0 * missing / work.CountBefore;
         if (missing >= Math.Max(1, sync.MassDeletionMinimumRecords) && share > sync.MassDeletionThresholdPercent && !context.Request.AllowMassDelete)

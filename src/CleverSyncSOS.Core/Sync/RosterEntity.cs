@@ -32,11 +32,7 @@ public sealed class RosterEntity
             nameof(Persistence.Schools.Student.FirstName), nameof(Persistence.Schools.Student.LastName), nameof(Persistence.Schools.Student.Email),
             nameof(Persistence.Schools.Student.Grade), nameof(Persistence.Schools.Student.StudentNumber), nameof(Persistence.Schools.Student.LastModifiedInClever)),
         BelongsTo = (user, schoolId) => user.IsStudentAt(schoolId),
-        ToRow = user =>
-        {
-            var s = user.ToStudent();
-            return [s.Id, s.Name.First, s.Name.Last, s.Email, s.Grade, s.StudentNumber, s.LastModified];
-        },
+        ToRow = user => user.ToStudent().ToRow(),
     };
 
     public static readonly RosterEntity Teacher = new()
@@ -47,11 +43,7 @@ public sealed class RosterEntity
             nameof(Persistence.Schools.Teacher.FirstName), nameof(Persistence.Schools.Teacher.LastName), nameof(Persistence.Schools.Teacher.Email),
             nameof(Persistence.Schools.Teacher.Title), nameof(Persistence.Schools.Teacher.LastModifiedInClever)),
         BelongsTo = (user, schoolId) => user.IsTeacherAt(schoolId),
-        ToRow = user =>
-        {
-            var t = user.ToTeacher();
-            return [t.Id, t.Name.First, t.Name.Last, t.Email, t.Title, t.LastModified];
-        },
+        ToRow = user => user.ToTeacher().ToRow(),
     };
 
     public static IReadOnlyList<RosterEntity> All { get; } = [Student, Teacher];

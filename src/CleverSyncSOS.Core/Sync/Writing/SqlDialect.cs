@@ -103,7 +103,7 @@ public sealed class SqliteDialect : SqlDialect
 public sealed class PostgreSqlDialect : SqlDialect
 {
     public override string Quote(string identifier) => $"\"{identifier}\"";
-    public override int MaxRowsPerStatement(int columns) => 100;
+    public override int MaxRowsPerStatement(int columns) => 500;
     protected override string True => "TRUE";
     protected override string False => "FALSE";
 
