@@ -24,13 +24,6 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
     public IAsyncEnumerable<CleverSchool> GetSchoolsAsync(DistrictCredentials district, CancellationToken cancellationToken) =>
         ReadAllAsync(district, $"schools?limit={options.Value.PageSize}", CleverJsonContext.Default.CleverApiResponseCleverSchool, cancellationToken);
 
-    public async Task<CleverDistrict?> GetDistrictAsync(DistrictCredentials district, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(district, Resolve($"districts/{Uri.EscapeDataString(district.CleverDistrictId)}"), cancellationToken);
-        var body = await response.Content.ReadFromJsonAsync(CleverJsonContext.Default.CleverSingleResponseCleverDistrict, cancellationToken);
-        return body?.Data;
-    }
-
     /// <summary>
     /// The id of the newest event, taken before a full read so that nothing changed during the read is missed;
     /// "" when Clever has no event yet (events off, or nothing happened since they were switched on).

@@ -21,12 +21,6 @@ public sealed class CleverDataItem<T>
     public string? Uri { get; set; }
 }
 
-/// <summary>A single-object response: <c>{"data":{...},"links":[...]}</c>.</summary>
-public sealed class CleverSingleResponse<T>
-{
-    public T? Data { get; set; }
-}
-
 public sealed class CleverLink
 {
     public string? Rel { get; set; }
@@ -80,12 +74,6 @@ public sealed class CleverTeacherRole
     public string? School { get; set; }
     public List<string>? Schools { get; set; }
     public string? Title { get; set; }
-}
-
-public sealed class CleverDistrict
-{
-    public string? Id { get; set; }
-    public string? Name { get; set; }
 }
 
 public sealed class CleverSchool
@@ -152,8 +140,6 @@ public sealed class CleverErrorBody
 [JsonSerializable(typeof(CleverApiResponse<CleverUser>))]
 [JsonSerializable(typeof(CleverApiResponse<CleverEvent>))]
 [JsonSerializable(typeof(CleverApiResponse<CleverSchool>))]
-[JsonSerializable(typeof(CleverApiResponse<CleverDistrict>))]
-[JsonSerializable(typeof(CleverSingleResponse<CleverDistrict>))]
 [JsonSerializable(typeof(CleverUser))]
 [JsonSerializable(typeof(CleverTokenListResponse))]
 [JsonSerializable(typeof(CleverErrorBody))]
