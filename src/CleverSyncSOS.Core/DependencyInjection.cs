@@ -79,6 +79,7 @@ public static class DependencyInjection
     private static void AddCleverSyncClever(this IServiceCollection services)
     {
         services.AddTransient<CleverRateLimitHandler>();
+        services.AddTransient<CleverResponseBuffering>();
         var client = services.AddHttpClient<CleverApiClient>((sp, http) =>
             {
                 var options = sp.GetRequiredService<IOptions<CleverApiOptions>>().Value;
@@ -87,12 +88,28 @@ public static class DependencyInjection
                 http.Timeout = Timeout.InfiniteTimeSpan;
             });
 
-        // Outer: retries with backoff and per-attempt timeouts. Inner: pacing by Clever's rate-limit headers, per attempt.
+        // Outermost: 429s, waited out until Clever's window resets. Then retries of transient failures with backoff,
+        // each attempt bounded as a whole by the timeout (the innermost handler reads the body within it). Inner:
+        // pacing by Clever's rate-limit headers, per attempt.
         client.AddResilienceHandler("clever-api", (builder, context) =>
             {
                 var retry = context.ServiceProvider.GetRequiredService<IOptions<CleverAuthConfiguration>>().Value.RetryPolicy;
                 var api = context.ServiceProvider.GetRequiredService<IOptions<CleverApiOptions>>().Value;
                 var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
+                var window = TimeSpan.FromSeconds(api.RateLimitWindowSeconds);
+                builder.AddRetry(new HttpRetryStrategyOptions
+                {
+                    // Without X-Ratelimit-Reset, quarter-window steps: five of them outlast a whole window.
+                    MaxRetryAttempts = RateLimitRetries,
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests),
+                    ShouldRetryAfterHeader = false,
+                    UseJitter = false,
+                    DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                        args.Outcome.Result is { } response && CleverRateLimitHandler.ReadReset(response) is { } reset
+                            ? Clamp(reset - time.GetUtcNow() + TimeSpan.FromMilliseconds(100), 2 * window)
+                            : window / (RateLimitRetries - 1)),
+                });
+
                 if (retry.MaxRetries > 0)
                 {
                     builder.AddRetry(new HttpRetryStrategyOptions
@@ -102,21 +119,21 @@ public static class DependencyInjection
                         BackoffType = DelayBackoffType.Exponential,
                         UseJitter = retry.UseJitter,
                         ShouldRetryAfterHeader = false,
-                        // On 429, Clever says when its window resets; wait until then instead of guessing.
-                        DelayGenerator = args =>
-                            args.Outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } response
-                            && CleverRateLimitHandler.ReadReset(response) is { } reset
-                                ? ValueTask.FromResult<TimeSpan?>(Clamp(reset - time.GetUtcNow() + TimeSpan.FromMilliseconds(100)))
-                                : ValueTask.FromResult<TimeSpan?>(null),
+                        ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests
+                            && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
                     });
                 }
 
                 builder.AddTimeout(TimeSpan.FromSeconds(api.RequestTimeoutSeconds));
             });
         client.AddHttpMessageHandler<CleverRateLimitHandler>();
+        client.AddHttpMessageHandler<CleverResponseBuffering>();
     }
 
-    private static TimeSpan Clamp(TimeSpan wait) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait > TimeSpan.FromMinutes(2) ? TimeSpan.FromMinutes(2) : wait;
+    /// <summary>How often one request is retried on 429 before it fails.</summary>
+    private const int RateLimitRetries = 5;
+
+    private static TimeSpan Clamp(TimeSpan wait, TimeSpan max) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait > max ? max : wait;
 
     private static void AddCleverSyncPersistence(this IServiceCollection services)
     {

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using CleverSyncSOS.Clever;
 using Microsoft.Extensions.Options;
 
@@ -20,13 +19,15 @@ public sealed class CleverTokenClient(IHttpClientFactory httpClientFactory, IOpt
         var configuration = options.Value;
         var uri = $"{configuration.TokenEndpoint}?owner_type=district&district={Uri.EscapeDataString(cleverDistrictId)}";
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{clientId}:{clientSecret}")));
+        var basic = CredentialRedactor.Basic(clientId, clientSecret);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
 
         HttpResponseMessage response;
         try
         {
-            response = await httpClientFactory.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            // The whole answer, body included, is read within the client's timeout: a body sent a byte at a time
+            // must not hold a sync forever.
+            response = await httpClientFactory.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         }
         catch (HttpRequestException ex)
         {
@@ -43,7 +44,7 @@ public sealed class CleverTokenClient(IHttpClientFactory httpClientFactory, IOpt
         {
             if (!response.IsSuccessStatusCode)
             {
-                throw await ToExceptionAsync(cleverDistrictId, response, time, cancellationToken);
+                throw await ToExceptionAsync(cleverDistrictId, response, [clientId, clientSecret, basic], time, cancellationToken);
             }
 
             CleverTokenListResponse? list;
@@ -81,10 +82,11 @@ public sealed class CleverTokenClient(IHttpClientFactory httpClientFactory, IOpt
         }
     }
 
-    private static async Task<CleverAuthenticationException> ToExceptionAsync(string districtId, HttpResponseMessage response, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<CleverAuthenticationException> ToExceptionAsync(string districtId, HttpResponseMessage response, IReadOnlyList<string?> sent,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
-        var detail = await CleverErrorReader.ReadAsync(response, cancellationToken);
+        var detail = await CleverErrorReader.ReadAsync(response, sent, cancellationToken);
         return response.StatusCode switch
         {
             HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest or HttpStatusCode.Forbidden => new CleverAuthenticationException(districtId,

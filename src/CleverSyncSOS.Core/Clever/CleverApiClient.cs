@@ -4,18 +4,26 @@ using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Web;
 using CleverSyncSOS.Authentication;
 using Microsoft.Extensions.Options;
+using Polly.Timeout;
 
 namespace CleverSyncSOS.Clever;
 
 /// <summary>
-/// Reads Clever's Data API v3.0 for one district: pages are streamed one at a time following the <c>next</c>
-/// link verbatim, so memory stays flat whatever the school's size. Transient failures and 429s are retried by
-/// the HttpClient's resilience handler; a 401 drops the cached token and the call is made once more.
+/// Reads Clever's Data API v3.0 for one district: pages are read one at a time following the <c>next</c> link,
+/// so memory stays flat whatever the school's size. Transient failures and 429s are retried by the HttpClient's
+/// resilience handler, each attempt bounded as a whole, body included. A token Clever refuses (401, 403, or an
+/// HTML page where JSON was due) is dropped and the call is made once more with a new one.
+/// What a server says is never trusted: a <c>next</c> link to another host, a link that does not advance, or a
+/// page without a <c>data</c> array fails the read (and so deletes nothing) instead of leaking the token, looping
+/// or reading as an empty roster.
 /// </summary>
 public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens, IOptions<CleverApiOptions> options)
 {
+    private const string EventsPath = "events";
+
     /// <summary>Users with <paramref name="role"/> ("student", "teacher") at one school.</summary>
     public IAsyncEnumerable<CleverUser> GetSchoolUsersAsync(DistrictCredentials district, string schoolId, string role, CancellationToken cancellationToken) =>
         ReadAllAsync(district, $"schools/{Uri.EscapeDataString(schoolId)}/users?role={role}&limit={options.Value.PageSize}",
@@ -26,61 +34,172 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
 
     /// <summary>
     /// The id of the newest event, taken before a full read so that nothing changed during the read is missed;
-    /// "" when Clever has no event yet (events off, or nothing happened since they were switched on).
+    /// "" when Clever has no event yet (nothing happened since they were switched on). Events switched off
+    /// answer 401, 403 or 404: that is thrown as a <see cref="CleverApiException"/> with the status.
     /// </summary>
-    public async Task<string?> GetLatestEventIdAsync(DistrictCredentials district, CancellationToken cancellationToken)
+    public async Task<string> GetLatestEventIdAsync(DistrictCredentials district, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(district, Resolve("events?ending_before=last&limit=1"), cancellationToken);
-        var page = await ReadPageAsync(response, CleverJsonContext.Default.CleverApiResponseCleverEvent, cancellationToken);
-        return page?.Data?.LastOrDefault()?.Data?.Id ?? "";
+        // ending_before=last is Clever's de-facto way to the newest event, not a documented one: a server that
+        // refuses it (400) or ignores it (answering the oldest events, with a next link) is read to the end instead.
+        try
+        {
+            var newest = await GetPageAsync(district, Resolve($"{EventsPath}?ending_before=last&limit=1"), CleverJsonContext.Default.CleverApiResponseCleverEvent, cancellationToken);
+            if (newest.Page.NextLink is not { Length: > 0 })
+            {
+                return newest.Page.Data!.LastOrDefault()?.Data?.Id ?? "";
+            }
+        }
+        catch (CleverApiException ex) when (ex.StatusCode == HttpStatusCode.BadRequest)
+        {
+            // Refused: read forward below.
+        }
+
+        var last = "";
+        await foreach (var change in ReadAllAsync(district, $"{EventsPath}?limit={options.Value.PageSize}", CleverJsonContext.Default.CleverApiResponseCleverEvent, cancellationToken))
+        {
+            last = change.Id is { Length: > 0 } id ? id : last;
+        }
+
+        return last;
     }
 
     /// <summary>
     /// User events of one school after <paramref name="startingAfter"/> ("" = from the oldest kept), oldest first.
-    /// A cursor Clever no longer keeps answers 404.
+    /// A cursor Clever no longer keeps is a <see cref="CleverApiException"/> with 404, however the server answers
+    /// the list (a 404, a 400, or a 200 from its oldest kept event, which would silently skip events): the cursor
+    /// event itself is looked up first.
     /// </summary>
-    public IAsyncEnumerable<CleverEvent> GetUserEventsAsync(DistrictCredentials district, string startingAfter, string schoolId, CancellationToken cancellationToken) =>
-        ReadAllAsync(district,
-            $"events?record_type=users&school={Uri.EscapeDataString(schoolId)}&limit={options.Value.PageSize}"
-            + (startingAfter.Length > 0 ? $"&starting_after={Uri.EscapeDataString(startingAfter)}" : ""),
-            CleverJsonContext.Default.CleverApiResponseCleverEvent, cancellationToken);
-
-    private async IAsyncEnumerable<T> ReadAllAsync<T>(DistrictCredentials district, string firstPage, JsonTypeInfo<CleverApiResponse<T>> typeInfo,
+    public async IAsyncEnumerable<CleverEvent> GetUserEventsAsync(DistrictCredentials district, string startingAfter, string schoolId,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var next = Resolve(firstPage);
-        while (next is not null)
+        if (startingAfter.Length > 0)
         {
-            CleverApiResponse<T>? page;
-            using (var response = await SendAsync(district, next, cancellationToken))
-            {
-                page = await ReadPageAsync(response, typeInfo, cancellationToken);
-            }
+            await EnsureEventKeptAsync(district, startingAfter, cancellationToken);
+        }
 
-            foreach (var item in page?.Data ?? [])
+        var first = $"{EventsPath}?record_type=users&school={Uri.EscapeDataString(schoolId)}&limit={options.Value.PageSize}"
+            + (startingAfter.Length > 0 ? $"&starting_after={Uri.EscapeDataString(startingAfter)}" : "");
+        var pages = ReadAllAsync(district, first, CleverJsonContext.Default.CleverApiResponseCleverEvent, cancellationToken);
+        await using var changes = pages.GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            try
             {
-                if (item.Data is not null)
+                if (!await changes.MoveNextAsync())
                 {
-                    yield return item.Data;
+                    yield break;
                 }
             }
+            catch (CleverApiException ex) when (ex.StatusCode == HttpStatusCode.BadRequest && startingAfter.Length > 0)
+            {
+                throw CursorExpired(startingAfter, ex.Message);
+            }
 
-            // Follow Clever's link as given; a page with no next link is the last one.
-            next = page?.NextLink is { Length: > 0 } link ? new Uri(http.BaseAddress!, link) : null;
+            yield return changes.Current;
         }
     }
 
-    private static async Task<TPage?> ReadPageAsync<TPage>(HttpResponseMessage response, JsonTypeInfo<TPage> typeInfo, CancellationToken cancellationToken)
+    private async Task EnsureEventKeptAsync(DistrictCredentials district, string eventId, CancellationToken cancellationToken)
     {
         try
         {
-            return await response.Content.ReadFromJsonAsync(typeInfo, cancellationToken);
+            using var response = await SendAsync(district, Resolve($"{EventsPath}/{Uri.EscapeDataString(eventId)}"), cancellationToken);
+        }
+        catch (CleverApiException ex) when (ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest)
+        {
+            throw CursorExpired(eventId, ex.Message);
+        }
+    }
+
+    private static CleverApiException CursorExpired(string eventId, string detail) =>
+        new(HttpStatusCode.NotFound, EventsPath, $"the event cursor {eventId} is no longer kept by Clever ({detail})");
+
+    private async IAsyncEnumerable<T> ReadAllAsync<T>(DistrictCredentials district, string firstPage, JsonTypeInfo<CleverApiResponse<T>> typeInfo,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+        where T : class, ICleverRecord, new()
+    {
+        var next = Resolve(firstPage);
+        var requested = new HashSet<string>(StringComparer.Ordinal);
+        while (next is not null)
+        {
+            if (!requested.Add(next.PathAndQuery))
+            {
+                throw new CleverApiException(HttpStatusCode.OK, next.AbsolutePath,
+                    "its next link leads back to a page already read, so the read would never end; stopped");
+            }
+
+            var (page, uri) = await GetPageAsync(district, next, typeInfo, cancellationToken);
+            foreach (var item in page.Data!)
+            {
+                // A null entry is a record that cannot be read at all: counted as malformed, never skipped silently.
+                yield return item?.Data ?? new T { IsMalformed = true };
+            }
+
+            // An empty page is the end, whatever links it carries; a page with no next link is the last one.
+            next = page.Data!.Count > 0 && page.NextLink is { Length: > 0 } link ? KeepFilters(Follow(uri, link), firstPage) : null;
+        }
+    }
+
+    /// <summary>
+    /// Whether Clever's next links keep <c>role</c>, <c>limit</c> and the other filters is not documented: a filter of
+    /// the first request that the link lacks is put back, so a link carrying only <c>starting_after</c> cannot turn
+    /// a read of students into a read of every user.
+    /// </summary>
+    private static Uri KeepFilters(Uri next, string firstPage)
+    {
+        var asked = HttpUtility.ParseQueryString(firstPage.Contains('?', StringComparison.Ordinal) ? firstPage[firstPage.IndexOf('?', StringComparison.Ordinal)..] : "");
+        var linked = HttpUtility.ParseQueryString(next.Query);
+        var missing = asked.AllKeys.Where(k => k is not null and not ("starting_after" or "ending_before") && linked[k] is null).ToList();
+        if (missing.Count == 0)
+        {
+            return next;
+        }
+
+        var query = next.Query.TrimStart('?');
+        foreach (var key in missing)
+        {
+            query += (query.Length > 0 ? "&" : "") + Uri.EscapeDataString(key!) + "=" + Uri.EscapeDataString(asked[key]!);
+        }
+
+        return new UriBuilder(next) { Query = query }.Uri;
+    }
+
+    /// <summary>Only links on the configured Clever origin are followed: the request carries the district's token.</summary>
+    private Uri Follow(Uri current, string link)
+    {
+        var origin = http.BaseAddress!;
+        if (!Uri.TryCreate(origin, link, out var target)
+            || Uri.Compare(target, origin, UriComponents.SchemeAndServer, UriFormat.SafeUnescaped, StringComparison.OrdinalIgnoreCase) != 0)
+        {
+            var where = target is { IsAbsoluteUri: true } ? target.GetLeftPart(UriPartial.Authority) : "an unreadable address";
+            throw new CleverApiException(HttpStatusCode.OK, current.AbsolutePath,
+                $"its next link leads to {where}, not to the configured Clever server {origin.GetLeftPart(UriPartial.Authority)}; the read stops rather than send the district's token there");
+        }
+
+        return target;
+    }
+
+    private async Task<(CleverApiResponse<T> Page, Uri Uri)> GetPageAsync<T>(DistrictCredentials district, Uri uri, JsonTypeInfo<CleverApiResponse<T>> typeInfo,
+        CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(district, uri, cancellationToken);
+        CleverApiResponse<T>? page;
+        try
+        {
+            page = await response.Content.ReadFromJsonAsync(typeInfo, cancellationToken);
         }
         catch (JsonException ex)
         {
-            throw new CleverApiException(response.StatusCode, response.RequestMessage?.RequestUri?.PathAndQuery ?? "?",
-                $"the body is not the JSON Clever documents ({ex.Message})");
+            throw new CleverApiException(response.StatusCode, uri.AbsolutePath, $"the body is not the JSON Clever documents ({ex.Message})");
         }
+
+        // {} or {"data": null} is not an empty roster: read as one, it would delete a whole school.
+        if (page?.Data is null)
+        {
+            throw new CleverApiException(response.StatusCode, uri.AbsolutePath, "the body has no data array, so it is not a Clever page");
+        }
+
+        return (page, uri);
     }
 
     private Uri Resolve(string relative) => new(http.BaseAddress!, relative);
@@ -88,13 +207,15 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
     private async Task<HttpResponseMessage> SendAsync(DistrictCredentials district, Uri uri, CancellationToken cancellationToken)
     {
         var token = await tokens.GetTokenAsync(district, cancellationToken);
+        var sent = new List<string?> { token.AccessToken };
         var response = await SendOnceAsync(uri, token, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        if (RefusesToken(response) && !await IsEventsSwitchedOffAsync(district, uri, response, token, cancellationToken))
         {
             // The token was revoked or expired early: fetch a new one, once.
             response.Dispose();
             tokens.Invalidate(district.CleverDistrictId, token.AccessToken);
             token = await tokens.GetTokenAsync(district, cancellationToken);
+            sent.Add(token.AccessToken);
             response = await SendOnceAsync(uri, token, cancellationToken);
         }
 
@@ -102,7 +223,7 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
         {
             using (response)
             {
-                var detail = await CleverErrorReader.ReadAsync(response, cancellationToken);
+                var detail = await CleverErrorReader.ReadAsync(response, sent, cancellationToken);
                 throw new CleverApiException(response.StatusCode, uri.AbsolutePath, detail);
             }
         }
@@ -110,11 +231,46 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
         return response;
     }
 
+    /// <summary>
+    /// Clever answers a dead token with 401; a compatible server (or Clever for some token kinds) may answer 403 or
+    /// an HTML page instead. A 404 HTML page is an unknown path, not a token problem.
+    /// </summary>
+    private static bool RefusesToken(HttpResponseMessage response) =>
+        response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+        || (IsHtml(response) && (int)response.StatusCode < 400);
+
+    private static bool IsHtml(HttpResponseMessage response) =>
+        response.Content.Headers.ContentType?.MediaType is "text/html" or "application/xhtml+xml";
+
+    /// <summary>
+    /// Events switched off for a district answer 401 or 403 as well. Only a token the rest of the API also refuses is
+    /// dead; otherwise the refusal is about events, and getting a new token would not change it.
+    /// </summary>
+    private async Task<bool> IsEventsSwitchedOffAsync(DistrictCredentials district, Uri uri, HttpResponseMessage refusal, CleverAuthToken token, CancellationToken cancellationToken)
+    {
+        var relative = http.BaseAddress!.MakeRelativeUri(uri).ToString();
+        if (refusal.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            || !(relative == EventsPath || relative.StartsWith(EventsPath + "?", StringComparison.Ordinal) || relative.StartsWith(EventsPath + "/", StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        using var probe = await SendOnceAsync(Resolve("districts?limit=1"), token, cancellationToken);
+        return probe.IsSuccessStatusCode && !IsHtml(probe);
+    }
+
     private async Task<HttpResponseMessage> SendOnceAsync(Uri uri, CleverAuthToken token, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        try
+        {
+            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw CleverApiException.NoAnswer(uri.AbsolutePath, options.Value.RequestTimeoutSeconds, ex);
+        }
     }
 }

@@ -15,7 +15,7 @@ public sealed class CleverApiOptions
     [Range(1, 10_000)]
     public int PageSize { get; set; } = 10_000;
 
-    /// <summary>Timeout of one attempt of one request.</summary>
+    /// <summary>Timeout of one attempt of one request, body included.</summary>
     [Range(1, 600)]
     public int RequestTimeoutSeconds { get; set; } = 100;
 
@@ -25,4 +25,11 @@ public sealed class CleverApiOptions
     /// </summary>
     [Range(0, 1)]
     public double RateLimitSlowDownShare { get; set; } = 0.05;
+
+    /// <summary>
+    /// Length of Clever's rate-limit window (a minute). A 429 without X-Ratelimit-Reset is waited out for at least
+    /// this long, in steps, before the request fails.
+    /// </summary>
+    [Range(1, 3_600)]
+    public int RateLimitWindowSeconds { get; set; } = 60;
 }

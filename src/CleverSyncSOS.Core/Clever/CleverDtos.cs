@@ -4,7 +4,18 @@ using System.Text.Json.Serialization;
 namespace CleverSyncSOS.Clever;
 
 // Wire shapes of Clever's Data API v3.0. Every property is optional: real Clever omits keys, sends ""
-// for absent enum values and adds fields over time, so nothing here may fail on such input.
+// for absent enum values and adds fields over time, so nothing here may fail on such input. A number where
+// text is expected is read as its text; a record that still does not fit is read as a malformed record with
+// only its id (see LenientRecordConverter), so one odd record never fails a whole page.
+
+/// <summary>A record of a list page: what is known of it even when it is malformed.</summary>
+public interface ICleverRecord
+{
+    string? Id { get; set; }
+
+    /// <summary>True when the record could not be read as Clever documents it (only its id, if any, is known).</summary>
+    bool IsMalformed { get; set; }
+}
 
 /// <summary>A paged list response (seed entity 12). Clever pages with <c>links</c> rather than a paging object.</summary>
 public sealed class CleverApiResponse<T>
@@ -17,6 +28,7 @@ public sealed class CleverApiResponse<T>
 
 public sealed class CleverDataItem<T>
 {
+    [JsonConverter(typeof(LenientRecordConverterFactory))]
     public T? Data { get; set; }
     public string? Uri { get; set; }
 }
@@ -35,9 +47,12 @@ public sealed class CleverName
 }
 
 /// <summary>A Clever user; its roles say whether (and where) it is a student or a teacher.</summary>
-public sealed class CleverUser
+public sealed class CleverUser : ICleverRecord
 {
     public string? Id { get; set; }
+
+    [JsonIgnore]
+    public bool IsMalformed { get; set; }
     public string? District { get; set; }
     public string? Email { get; set; }
     public CleverName? Name { get; set; }
@@ -76,17 +91,23 @@ public sealed class CleverTeacherRole
     public string? Title { get; set; }
 }
 
-public sealed class CleverSchool
+public sealed class CleverSchool : ICleverRecord
 {
     public string? Id { get; set; }
+
+    [JsonIgnore]
+    public bool IsMalformed { get; set; }
     public string? District { get; set; }
     public string? Name { get; set; }
 }
 
 /// <summary>An entry of the Events API; <see cref="Data"/> holds the object's state after the change.</summary>
-public sealed class CleverEvent
+public sealed class CleverEvent : ICleverRecord
 {
     public string? Id { get; set; }
+
+    [JsonIgnore]
+    public bool IsMalformed { get; set; }
     public string? Type { get; set; }
     public CleverEventData? Data { get; set; }
 }
@@ -136,7 +157,8 @@ public sealed class CleverErrorBody
     public string? ErrorDescription { get; set; }
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowReadingFromString,
+    Converters = [typeof(LenientStringConverter)])]
 [JsonSerializable(typeof(CleverApiResponse<CleverUser>))]
 [JsonSerializable(typeof(CleverApiResponse<CleverEvent>))]
 [JsonSerializable(typeof(CleverApiResponse<CleverSchool>))]

@@ -5,13 +5,15 @@ namespace CleverSyncSOS.Clever;
 
 /// <summary>
 /// Reads what an error response says, whatever its shape: <c>message</c>, <c>error</c>/<c>error_description</c>,
-/// plain text, or an HTML page (Clever sends those for some errors). Always short and single-line.
+/// plain text, or an HTML page (Clever sends those for some errors). Always short and single-line, and never
+/// holding the credentials the request carried (a server may echo them).
 /// </summary>
 public static partial class CleverErrorReader
 {
     private const int MaxLength = 200;
 
-    public static async Task<string> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <param name="sent">The credentials the request carried, removed from whatever the server says.</param>
+    public static async Task<string> ReadAsync(HttpResponseMessage response, IReadOnlyList<string?> sent, CancellationToken cancellationToken)
     {
         string body;
         try
@@ -23,7 +25,8 @@ public static partial class CleverErrorReader
             return response.ReasonPhrase ?? "no body";
         }
 
-        return Describe(body, response.Content.Headers.ContentType?.MediaType) ?? response.ReasonPhrase ?? "no body";
+        var said = Describe(CredentialRedactor.Redact(body, [.. sent]), response.Content.Headers.ContentType?.MediaType);
+        return said ?? response.ReasonPhrase ?? "no body";
     }
 
     public static string? Describe(string body, string? mediaType)

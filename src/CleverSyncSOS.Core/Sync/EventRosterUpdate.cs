@@ -72,7 +72,7 @@ public sealed partial class EventRosterUpdate(CleverApiClient clever, IOptions<S
         }
 
         var user = change.Data.Object.Deserialize(CleverJsonContext.Default.CleverUser);
-        return user?.Id is { Length: > 0 } ? (user, kind) : (null, kind);
+        return user?.Id is { Length: > 0 } id && RecordValidator.IsStorableKey(id) ? (user, kind) : (null, kind);
     }
 
     private async Task FlushAsync(Dictionary<SchoolSyncContext.EntityWork, Dictionary<string, object?[]?>> pending, CancellationToken cancellationToken)

@@ -84,7 +84,7 @@ public sealed partial class FullRosterRead(CleverApiClient clever, IOptions<Sync
             {
                 read++;
                 var row = work.Entity.ToRow(user);
-                if (row[0] is string { Length: > 0 } id)
+                if (row[0] is string { Length: > 0 } id && RecordValidator.IsStorableKey(id))
                 {
                     // A record Clever has is never deleted, even when it cannot be stored as it is.
                     batch.Seen.Add(id);

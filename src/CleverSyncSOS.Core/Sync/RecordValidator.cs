@@ -11,6 +11,9 @@ public sealed class RecordValidator(RosterTableMap map)
     private readonly (string Name, bool Required, int? MaxLength)[] _rules =
         map.Properties.Select(p => (p.Name, !p.IsNullable, p.GetMaxLength())).ToArray();
 
+    /// <summary>False for an id no database can hold (a NUL character): it can only be skipped, never looked up.</summary>
+    public static bool IsStorableKey(string id) => !id.Contains('\0', StringComparison.Ordinal);
+
     /// <summary>Null when the row is valid, else why not (never the value itself: it may be personal data).</summary>
     public string? Validate(object?[] row)
     {
@@ -26,6 +29,11 @@ public sealed class RecordValidator(RosterTableMap map)
             else if (maxLength is { } max && value is string text && text.Length > max)
             {
                 (problems ??= []).Add($"{name} is {text.Length} characters, more than the {max} allowed");
+            }
+            else if (value is string withNul && !IsStorableKey(withNul))
+            {
+                // PostgreSQL refuses NUL in text; no database should hold it.
+                (problems ??= []).Add($"{name} contains a NUL character");
             }
         }
 

@@ -125,9 +125,9 @@ public sealed partial class SchoolSyncJob(
         {
             return await clever.GetLatestEventIdAsync(target.Credentials, cancellationToken);
         }
-        catch (CleverApiException ex) when (ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
+        catch (CleverApiException ex) when (ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
         {
-            // Events not enabled for this district: incremental syncs will compare full reads instead.
+            // Events not enabled for this district (the client has already ruled out a dead token): incremental syncs will compare full reads instead.
             LogEventsUnavailable(logger, target.District.CleverDistrictId, ex.Message);
             return null;
         }

@@ -39,15 +39,19 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
     public SimulatedDistrict District => Simulator.Districts[0];
     public TestLoggerProvider Logs { get; } = new();
 
+    /// <summary>Between the service and the simulator when started <c>behindProxy</c>: set its Rewrite to misbehave.</summary>
+    public HostileCleverProxy? Proxy { get; private set; }
+
     public static async Task<SyncTestEnvironment> StartAsync(SimulatorOptions? simulator = null, Action<Dictionary<string, string?>>? configure = null,
-        Action<IServiceCollection>? services = null, DatabaseProvider provider = DatabaseProvider.Sqlite)
+        Action<IServiceCollection>? services = null, DatabaseProvider provider = DatabaseProvider.Sqlite, bool behindProxy = false)
     {
         var env = new SyncTestEnvironment(await CleverSimulator.StartAsync(simulator ?? SmallDistrict()), provider);
+        env.Proxy = behindProxy ? await HostileCleverProxy.StartAsync(env.Simulator.BaseUrl) : null;
         var settings = new Dictionary<string, string?>
         {
             [DataDirectory.ConfigurationKey] = env.DataDir,
-            [$"{CleverAuthConfiguration.SectionName}:TokenEndpoint"] = env.Simulator.TokenEndpoint.ToString(),
-            [$"{CleverApiOptions.SectionName}:BaseUrl"] = env.Simulator.ApiBaseUrl.ToString(),
+            [$"{CleverAuthConfiguration.SectionName}:TokenEndpoint"] = (env.Proxy?.TokenEndpoint ?? env.Simulator.TokenEndpoint).ToString(),
+            [$"{CleverApiOptions.SectionName}:BaseUrl"] = (env.Proxy?.ApiBaseUrl ?? env.Simulator.ApiBaseUrl).ToString(),
             [$"{CleverAuthConfiguration.SectionName}:RetryPolicy:MaxRetries"] = "2",
             [$"{CleverAuthConfiguration.SectionName}:RetryPolicy:BaseDelaySeconds"] = "0.01",
             [$"{CleverApiOptions.SectionName}:PageSize"] = "100",
@@ -133,6 +137,11 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Services.DisposeAsync();
+        if (Proxy is not null)
+        {
+            await Proxy.DisposeAsync();
+        }
+
         await Simulator.DisposeAsync();
         _directory.Dispose();
         if (_postgresPrefix is { } prefix)

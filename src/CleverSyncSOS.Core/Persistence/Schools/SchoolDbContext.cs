@@ -34,7 +34,7 @@ public class SchoolDbContext(DbContextOptions<SchoolDbContext> options) : DbCont
             entity.Property(e => e.CleverTeacherId).IsRequired().HasMaxLength(50);
             entity.Property(e => e.FirstName).IsRequired().HasMaxLength(100);
             entity.Property(e => e.LastName).IsRequired().HasMaxLength(100);
-            entity.Property(e => e.Email).IsRequired().HasMaxLength(200);
+            entity.Property(e => e.Email).HasMaxLength(200);
             entity.Property(e => e.Title).HasMaxLength(100);
             entity.Property(e => e.IsActive).IsRequired().HasDefaultValue(true);
             entity.HasIndex(e => e.IsActive);

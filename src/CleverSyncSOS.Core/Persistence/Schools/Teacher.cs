@@ -7,7 +7,8 @@ public class Teacher
     public required string CleverTeacherId { get; set; }
     public required string FirstName { get; set; }
     public required string LastName { get; set; }
-    public required string Email { get; set; }
+    /// <summary>Clever does not guarantee an email for any user, teachers included (decision 0005).</summary>
+    public string? Email { get; set; }
     public string? Title { get; set; }
     public DateTime? LastModifiedInClever { get; set; }
 

@@ -104,7 +104,6 @@ namespace CleverSyncSOS.Migrations.PostgreSql.SchoolDb
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Email")
-                        .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 

@@ -104,7 +104,6 @@ namespace CleverSyncSOS.Migrations.SqlServer.SchoolDb
                         .HasColumnType("datetime2");
 
                     b.Property<string>("Email")
-                        .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 

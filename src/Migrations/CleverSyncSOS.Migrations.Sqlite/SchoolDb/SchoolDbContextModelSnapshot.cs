@@ -95,7 +95,6 @@ namespace CleverSyncSOS.Migrations.Sqlite.SchoolDb
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Email")
-                        .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
