@@ -34,6 +34,69 @@ public sealed class SimulatorOptions
     /// <summary>A <c>limit</c> above this is answered with 413.</summary>
     public int MaxPageSize { get; set; } = 10000;
 
+    // What Clever leaves unconfirmed, the simulator answers the harsh way by default; each kinder reading is one
+    // option away. The README's table lists every one with its source. Kinder() turns every one the kind way.
+
+    /// <summary>Which schools a users.updated event is listed under by the events <c>school</c> filter.</summary>
+    /// <remarks>The one kind default for now: the sync reads a move from the new school's events only once the
+    /// District events work lands; then this default turns harsh like the others.</remarks>
+    public EventSchoolFilter EventSchoolFilter { get; set; } = EventSchoolFilter.FormerAndCurrentSchools;
+
+    /// <summary>How <c>starting_after</c> with an event id no longer kept (or unknown) is answered.</summary>
+    public ExpiredCursorAnswer ExpiredCursor { get; set; } = ExpiredCursorAnswer.FromOldestKept;
+
+    /// <summary>How <c>ending_before=last</c> (the de-facto newest-event query) is answered.</summary>
+    public EndingBeforeLastAnswer EndingBeforeLast { get; set; } = EndingBeforeLastAnswer.Rejected;
+
+    /// <summary>Whether next/prev links keep the request's filters (role, limit, ...) or carry only the cursor.</summary>
+    public bool LinksKeepFilters { get; set; }
+
+    /// <summary>Whether the last page still carries a next link (and the first a prev link) leading to an empty page.</summary>
+    public bool LinksToEmptyPages { get; set; } = true;
+
+    /// <summary>Which X-Ratelimit-* headers responses carry.</summary>
+    public RateLimitHeaderStyle RateLimitHeaders { get; set; } = RateLimitHeaderStyle.None;
+
+    /// <summary>Whether users.deleted carries the user's last full state or only its id.</summary>
+    public bool DeletedEventsCarryFullObject { get; set; }
+
+    /// <summary>The body of the data API's errors (401, 404, 400...).</summary>
+    public ErrorBodyStyle ErrorBodies { get; set; } = ErrorBodyStyle.Html;
+
+    /// <summary>Whether a query parameter Clever does not list for an endpoint is answered with 400.</summary>
+    public bool RejectUnknownQueryParameters { get; set; } = true;
+
+    /// <summary>How a revoked or unknown bearer token is answered by the data API.</summary>
+    public DeadTokenAnswer DeadToken { get; set; } = DeadTokenAnswer.Forbidden;
+
+    /// <summary>How /events is answered for a district whose events are switched off (<see cref="EventsEnabled"/> false).</summary>
+    public EventsOffAnswer EventsOff { get; set; } = EventsOffAnswer.Unauthorized;
+
+    /// <summary>
+    /// Generated users as messy as real ones: teachers without email too, "" grades and genders, no graduation_year,
+    /// students and teachers in two schools, students who are also teachers. Off = tidy users (students still lack
+    /// email now and then, as Clever does not guarantee it).
+    /// </summary>
+    public bool MessyData { get; set; } = true;
+
+    /// <summary>Every unconfirmed behaviour the kind way (the readings the simulator took before it was made harsh).</summary>
+    public SimulatorOptions Kinder()
+    {
+        EventSchoolFilter = EventSchoolFilter.FormerAndCurrentSchools;
+        ExpiredCursor = ExpiredCursorAnswer.NotFound;
+        EndingBeforeLast = EndingBeforeLastAnswer.Supported;
+        LinksKeepFilters = true;
+        LinksToEmptyPages = false;
+        RateLimitHeaders = RateLimitHeaderStyle.BearerBucket;
+        DeletedEventsCarryFullObject = true;
+        ErrorBodies = ErrorBodyStyle.Message;
+        RejectUnknownQueryParameters = false;
+        DeadToken = DeadTokenAnswer.Unauthorized;
+        EventsOff = EventsOffAnswer.EmptyList;
+        MessyData = false;
+        return this;
+    }
+
     internal void Validate()
     {
         if (Districts < 1) throw new ArgumentOutOfRangeException(nameof(Districts), "At least one district is required.");
@@ -46,4 +109,91 @@ public sealed class SimulatorOptions
         if (LatencyMilliseconds < 0) throw new ArgumentOutOfRangeException(nameof(LatencyMilliseconds));
         if (MaxPageSize < 1) throw new ArgumentOutOfRangeException(nameof(MaxPageSize));
     }
+}
+
+public enum EventSchoolFilter
+{
+    /// <summary>An event is found under the user's schools after the change only: a move shows up at the new school.</summary>
+    CurrentSchoolsOnly,
+
+    /// <summary>Also under the schools the user left.</summary>
+    FormerAndCurrentSchools,
+}
+
+public enum ExpiredCursorAnswer
+{
+    /// <summary>200 with the events from the oldest one still kept: the events in between are silently gone.</summary>
+    FromOldestKept,
+
+    /// <summary>400 with a message.</summary>
+    BadRequest,
+
+    /// <summary>404 with a message.</summary>
+    NotFound,
+}
+
+public enum EndingBeforeLastAnswer
+{
+    /// <summary>400 (invalid ending_before).</summary>
+    Rejected,
+
+    /// <summary>The parameter is ignored: the oldest events come back, with a next link.</summary>
+    Ignored,
+
+    /// <summary>The newest events.</summary>
+    Supported,
+}
+
+public enum RateLimitHeaderStyle
+{
+    /// <summary>No X-Ratelimit-* header at all (a 429 says nothing of when to come back).</summary>
+    None,
+
+    /// <summary>Two comma-separated buckets, the token's own second: <c>X-Ratelimit-Bucket: district, bearer</c>.</summary>
+    SeveralBuckets,
+
+    /// <summary>One bucket, <c>bearer</c>.</summary>
+    BearerBucket,
+}
+
+public enum ErrorBodyStyle
+{
+    /// <summary>An HTML page.</summary>
+    Html,
+
+    /// <summary>No body.</summary>
+    Empty,
+
+    /// <summary>Clever's v1 shape, <c>{"error": "..."}</c>.</summary>
+    V1,
+
+    /// <summary><c>{"message": "..."}</c>.</summary>
+    Message,
+}
+
+public enum DeadTokenAnswer
+{
+    /// <summary>403 Forbidden.</summary>
+    Forbidden,
+
+    /// <summary>200 with an HTML sign-in page.</summary>
+    HtmlPage,
+
+    /// <summary>401 Unauthorized.</summary>
+    Unauthorized,
+}
+
+public enum EventsOffAnswer
+{
+    /// <summary>401, as if the token were bad.</summary>
+    Unauthorized,
+
+    /// <summary>403.</summary>
+    Forbidden,
+
+    /// <summary>404.</summary>
+    NotFound,
+
+    /// <summary>200 with no events, as if nothing had happened.</summary>
+    EmptyList,
 }

@@ -128,14 +128,17 @@ public sealed partial class SimulatorStore
         user.SetJson(json);
         if (RoleMembership.AsString(json["district"]) is { } districtId && FindDistrict(districtId) is { } district) user.DistrictIndex = district.Index;
 
-        // A move out of a school must still show up when that school's events are filtered.
-        var formerSchools = RoleMembership.From(previous).SelectMany(m => m.Schools);
+        // Whether a move out of a school shows up when that school's events are filtered is not known: by default
+        // it does not (the event is listed under the user's schools after the change only).
+        var formerSchools = Options.EventSchoolFilter == EventSchoolFilter.FormerAndCurrentSchools
+            ? RoleMembership.From(previous).SelectMany(m => m.Schools)
+            : [];
         RecordEvent("users.updated", user, user.CachedBytes(), previous, formerSchools);
     }
 
     private void RemoveLocked(UserRecord user, bool withEvent)
     {
-        if (withEvent) RecordEvent("users.deleted", user, UserBytes(user), null, []);
+        if (withEvent) RecordEvent("users.deleted", user, Options.DeletedEventsCarryFullObject ? UserBytes(user) : IdOnly(user), null, []);
         _users.MarkRemoved(user);
     }
 
@@ -144,6 +147,8 @@ public sealed partial class SimulatorStore
         if (!_eventsEnabled) return;
         _events.Append(type, user.DistrictIndex, _clock.Now(), objectJson, previous, user.SchoolIds(_schools).Concat(extraSchools));
     }
+
+    private byte[] IdOnly(UserRecord user) => System.Text.Encoding.UTF8.GetBytes($"{{\"id\":\"{Ids.Format(IdKind.User, user.Counter)}\"}}");
 
     private byte[] UserBytes(UserRecord user) => user.Json is null ? Writer.ToBytes(user.Counter, user.Generated) : user.CachedBytes();
 

@@ -35,6 +35,7 @@ public sealed partial class SimulatorStore
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        Options = options;
         var seedHash = StableMix.Hash((ulong)(uint)options.Seed);
         Ids = new ObjectIds(options.Seed);
         _clock = new MonotonicClock(time);
@@ -45,7 +46,7 @@ public sealed partial class SimulatorStore
         (_districts, _schools) = RosterGenerator.CreateOrganizations(options, Ids, seedHash);
         _districtsById = _districts.ToDictionary(d => d.Id, StringComparer.Ordinal);
         _schoolsById = _schools.ToDictionary(s => s.Id, StringComparer.Ordinal);
-        Writer = new GeneratedUserWriter(new RosterContext(Ids, seedHash, new NamePool(seedHash), _districts, _schools));
+        Writer = new GeneratedUserWriter(new RosterContext(Ids, seedHash, new NamePool(seedHash), _districts, _schools) { Messy = options.MessyData });
 
         // The initial roster is laid out compactly and creates no events (the event log starts empty).
         foreach (var school in _schools)
@@ -109,6 +110,7 @@ public sealed partial class SimulatorStore
         }
     }
 
+    internal SimulatorOptions Options { get; }
     internal ObjectIds Ids { get; }
     internal TokenRegistry Tokens { get; }
     internal GeneratedUserWriter Writer { get; }

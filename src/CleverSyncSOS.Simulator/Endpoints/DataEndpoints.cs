@@ -74,14 +74,14 @@ internal sealed class DataEndpoints(SimulatorRuntime runtime)
         var role = context.Request.Query["role"].ToString();
         if (role.Length > 0 && !allowedRoles.Contains(role))
         {
-            await Responses.Message(context, StatusCodes.Status400BadRequest, "invalid role");
+            await Responses.ApiError(runtime.Options, context, StatusCodes.Status400BadRequest, "invalid role");
             return;
         }
         var query = ListQuery.Parse(context.Request, runtime.Options.MaxPageSize, out var error);
-        var request = query?.ToPageRequest(id => Store.Ids.OrderKey(IdKind.User, id), out error);
+        var request = query?.ToPageRequest(id => Store.Ids.OrderKey(IdKind.User, id), out error, runtime.Options.EndingBeforeLast);
         if (request is not PageRequest pageRequest)
         {
-            await Responses.Message(context, error!.Status, error.Message);
+            await Responses.ApiError(runtime.Options, context, error!.Status, error.Message);
             return;
         }
 
@@ -95,7 +95,7 @@ internal sealed class DataEndpoints(SimulatorRuntime runtime)
             ApiPaths.VersionOf(context.Request) + "/users/",
             IdOf,
             (w, u) => WriteUser(w, u, writer),
-            PageLinks.For(context.Request, page.Items.Count > 0 ? IdOf(page.Items[0]) : null, page.Items.Count > 0 ? IdOf(page.Items[^1]) : null, page.HasPrev, page.HasNext));
+            PageLinks.For(context.Request, page.Items.Count > 0 ? IdOf(page.Items[0]) : null, page.Items.Count > 0 ? IdOf(page.Items[^1]) : null, page.HasPrev, page.HasNext, runtime.Options));
     }
 
     private Task GetUserAsync(HttpContext context)
@@ -116,10 +116,10 @@ internal sealed class DataEndpoints(SimulatorRuntime runtime)
     private async Task ListStaticAsync<T>(HttpContext context, IReadOnlyList<T> items, IdKind kind, Func<T, long> key, Func<T, string> idOf, Func<T, byte[]> json, string path)
     {
         var query = ListQuery.Parse(context.Request, runtime.Options.MaxPageSize, out var error);
-        var request = query?.ToPageRequest(id => Store.Ids.OrderKey(kind, id), out error);
+        var request = query?.ToPageRequest(id => Store.Ids.OrderKey(kind, id), out error, runtime.Options.EndingBeforeLast);
         if (request is not PageRequest pageRequest)
         {
-            await Responses.Message(context, error!.Status, error.Message);
+            await Responses.ApiError(runtime.Options, context, error!.Status, error.Message);
             return;
         }
         var page = Pager.Take(items, key, static _ => true, pageRequest);
@@ -129,7 +129,7 @@ internal sealed class DataEndpoints(SimulatorRuntime runtime)
             ApiPaths.VersionOf(context.Request) + path,
             idOf,
             (w, item) => w.WriteRawValue(json(item), skipInputValidation: true),
-            PageLinks.For(context.Request, page.Items.Count > 0 ? idOf(page.Items[0]) : null, page.Items.Count > 0 ? idOf(page.Items[^1]) : null, page.HasPrev, page.HasNext));
+            PageLinks.For(context.Request, page.Items.Count > 0 ? idOf(page.Items[0]) : null, page.Items.Count > 0 ? idOf(page.Items[^1]) : null, page.HasPrev, page.HasNext, runtime.Options));
     }
 
     private SchoolState? OwnSchool(HttpContext context)
@@ -138,5 +138,5 @@ internal sealed class DataEndpoints(SimulatorRuntime runtime)
         return school is not null && school.DistrictIndex == ApiContext.District(context) ? school : null;
     }
 
-    private static Task NotFound(HttpContext context) => Responses.Message(context, StatusCodes.Status404NotFound, "Not Found");
+    private Task NotFound(HttpContext context) => Responses.ApiError(runtime.Options, context, StatusCodes.Status404NotFound, "Not Found");
 }

@@ -15,6 +15,14 @@ internal sealed record ListQuery(int Limit, string? StartingAfter, string? Endin
 
     public string? CursorId => StartingAfter ?? (EndingBefore == LastSentinel ? null : EndingBefore);
 
+    /// <summary>The parameters Clever lists for its list endpoints; events add their filters.</summary>
+    private static readonly HashSet<string> Known = ["limit", "starting_after", "ending_before", "count", "role", "primary"];
+    private static readonly HashSet<string> KnownForEvents = [.. Known, "school", "record_type"];
+
+    /// <summary>The first query parameter the endpoint does not know, if any.</summary>
+    public static string? UnknownParameter(HttpRequest request, bool events) =>
+        request.Query.Keys.FirstOrDefault(k => !(events ? KnownForEvents : Known).Contains(k));
+
     public static ListQuery? Parse(HttpRequest request, int maxPageSize, out ApiError? error)
     {
         error = null;
@@ -48,10 +56,22 @@ internal sealed record ListQuery(int Limit, string? StartingAfter, string? Endin
     }
 
     /// <summary>Turns the cursor into a position; <paramref name="keyOf"/> returns null for an unusable cursor.</summary>
-    public PageRequest? ToPageRequest(Func<string, long?> keyOf, out ApiError? error)
+    public PageRequest? ToPageRequest(Func<string, long?> keyOf, out ApiError? error, EndingBeforeLastAnswer last = EndingBeforeLastAnswer.Supported)
     {
         error = null;
-        if (EndingBefore == LastSentinel) return PageRequest.Last(Limit);
+        if (EndingBefore == LastSentinel)
+        {
+            switch (last)
+            {
+                case EndingBeforeLastAnswer.Supported:
+                    return PageRequest.Last(Limit);
+                case EndingBeforeLastAnswer.Ignored:
+                    return new PageRequest(Limit, CursorMode.First, 0);
+                default:
+                    error = new ApiError(StatusCodes.Status400BadRequest, "invalid ending_before");
+                    return null;
+            }
+        }
         var cursor = StartingAfter ?? EndingBefore;
         if (cursor is null) return new PageRequest(Limit, CursorMode.First, 0);
         if (keyOf(cursor) is not long key)

@@ -21,6 +21,31 @@ internal static class Responses
             w.WriteEndObject();
         });
 
+    /// <summary>A data API error in the shape the options choose: HTML, empty, v1 <c>{"error"}</c> or <c>{"message"}</c>.</summary>
+    public static Task ApiError(SimulatorOptions options, HttpContext context, int status, string message) => options.ErrorBodies switch
+    {
+        ErrorBodyStyle.Html => Text(context, status, "text/html; charset=utf-8",
+            $"<!DOCTYPE html>\n<html><head><title>{status} {System.Net.WebUtility.HtmlEncode(message)}</title></head><body><h1>{System.Net.WebUtility.HtmlEncode(message)}</h1></body></html>\n"),
+        ErrorBodyStyle.Empty => Status(context, status),
+        ErrorBodyStyle.V1 => WriteJson(context, status, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("error", message);
+            w.WriteEndObject();
+        }),
+        _ => Message(context, status, message),
+    };
+
+    /// <summary>A sign-in page with 200, as some servers answer a token they do not accept.</summary>
+    public static Task SignInPage(HttpContext context) =>
+        Text(context, StatusCodes.Status200OK, "text/html; charset=utf-8", "<!DOCTYPE html>\n<html><head><title>Clever | Log in</title></head><body><form>Log in</form></body></html>\n");
+
+    private static Task Status(HttpContext context, int status)
+    {
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+
     /// <summary>Tokens endpoint error: <c>{"error": "...", "error_description": "..."}</c>.</summary>
     public static Task TokenError(HttpContext context, int status, string error, string description) =>
         WriteJson(context, status, w =>

@@ -50,8 +50,10 @@ internal sealed class GeneratedUserWriter(RosterContext roster)
         w.WriteStartObject();
         w.WriteString("id", Roster.Ids.Format(IdKind.User, counter));
         w.WriteString("district", district.Id);
-        // Clever does not guarantee email; ~5% of students lack one (absent key, not null).
-        if (!isStudent || !random.Chance(5)) w.WriteString("email", name.EmailLocal + "@" + district.Domain);
+        // Clever does not guarantee email for anyone; ~5% of students lack one (absent key, not null), and with
+        // messy data ~10% of teachers too.
+        var noEmail = isStudent ? random.Chance(5) : Roster.Messy && random.Chance(10);
+        if (!noEmail) w.WriteString("email", name.EmailLocal + "@" + district.Domain);
 
         w.WriteStartObject("name");
         w.WriteString("first", name.First);
@@ -92,10 +94,12 @@ internal sealed class GeneratedUserWriter(RosterContext roster)
         w.WriteString("sis_id", number);
         w.WriteString("student_number", number);
         w.WriteString("state_id", StateId(counter));
-        w.WriteString("grade", Grades.Names[grade]);
+        // Messy data: "" for enums now and then (Clever's way of saying "not known") and no graduation_year.
+        var messy = Roster.Messy ? random.Next(100) : 100;
+        w.WriteString("grade", messy < 3 ? "" : Grades.Names[grade]);
         w.WriteString("dob", string.Create(CultureInfo.InvariantCulture, $"{1 + random.Next(12)}/{1 + random.Next(28)}/{birthYear}"));
-        w.WriteString("gender", gender);
-        w.WriteString("graduation_year", (2025 + 12 - grade).ToString(CultureInfo.InvariantCulture));
+        w.WriteString("gender", messy is >= 3 and < 6 ? "" : gender);
+        if (messy is < 6 or >= 16) w.WriteString("graduation_year", (2025 + 12 - grade).ToString(CultureInfo.InvariantCulture));
         w.WriteString("race", Races[random.Next(Races.Length)]);
         w.WriteString("hispanic_ethnicity", random.Chance(20) ? "Y" : "N");
         w.WriteString("ell_status", random.Chance(10) ? "Y" : "N");

@@ -10,4 +10,7 @@ internal sealed class RosterContext(ObjectIds ids, ulong seedHash, NamePool name
     public NamePool Names { get; } = names;
     public IReadOnlyList<DistrictState> Districts { get; } = districts;
     public IReadOnlyList<SchoolState> Schools { get; } = schools;
+
+    /// <summary>Generate users as messy as real ones (<see cref="SimulatorOptions.MessyData"/>).</summary>
+    public bool Messy { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CleverSyncSOS.Simulator.Endpoints;
 using CleverSyncSOS.Simulator.Faults;
+using CleverSyncSOS.Simulator.RateLimiting;
 using Microsoft.AspNetCore.Http;
 
 namespace CleverSyncSOS.Simulator.Hosting;
@@ -43,11 +44,7 @@ internal sealed class RequestGate(SimulatorRuntime runtime)
 
         var bearer = BearerToken(context.Request);
         var decision = runtime.RateLimiter.Acquire(bearer ?? "");
-        var headers = context.Response.Headers;
-        headers["X-Ratelimit-Bucket"] = "bearer";
-        headers["X-Ratelimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
-        headers["X-Ratelimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
-        headers["X-Ratelimit-Reset"] = decision.ResetUnixSeconds.ToString(CultureInfo.InvariantCulture);
+        WriteRateLimitHeaders(context.Response.Headers, decision, runtime.Options.RateLimitHeaders);
         if (!decision.Allowed)
         {
             await Responses.TooManyRequests(context);
@@ -58,11 +55,47 @@ internal sealed class RequestGate(SimulatorRuntime runtime)
 
         if (bearer is null || runtime.Store.Tokens.Authenticate(bearer) is not int district)
         {
-            await Responses.Message(context, StatusCodes.Status401Unauthorized, "Unauthorized");
+            await (runtime.Options.DeadToken switch
+            {
+                DeadTokenAnswer.Forbidden => Responses.ApiError(runtime.Options, context, StatusCodes.Status403Forbidden, "Forbidden"),
+                DeadTokenAnswer.HtmlPage => Responses.SignInPage(context),
+                _ => Responses.ApiError(runtime.Options, context, StatusCodes.Status401Unauthorized, "Unauthorized"),
+            });
+            return;
+        }
+
+        if (runtime.Options.RejectUnknownQueryParameters
+            && ListQuery.UnknownParameter(context.Request, path.Value!.Contains("/events", StringComparison.OrdinalIgnoreCase)) is { } unknown)
+        {
+            await Responses.ApiError(runtime.Options, context, StatusCodes.Status400BadRequest, $"unknown parameter {unknown}");
             return;
         }
         ApiContext.SetDistrict(context, district);
         await next(context);
+    }
+
+    private static void WriteRateLimitHeaders(IHeaderDictionary headers, RateLimitDecision decision, RateLimitHeaderStyle style)
+    {
+        var limit = decision.Limit.ToString(CultureInfo.InvariantCulture);
+        var remaining = decision.Remaining.ToString(CultureInfo.InvariantCulture);
+        var reset = decision.ResetUnixSeconds.ToString(CultureInfo.InvariantCulture);
+        switch (style)
+        {
+            case RateLimitHeaderStyle.BearerBucket:
+                headers["X-Ratelimit-Bucket"] = "bearer";
+                headers["X-Ratelimit-Limit"] = limit;
+                headers["X-Ratelimit-Remaining"] = remaining;
+                headers["X-Ratelimit-Reset"] = reset;
+                break;
+            case RateLimitHeaderStyle.SeveralBuckets:
+                // A roomy district-wide bucket first, the token's own second: pacing on the first runs into 429s.
+                var district = (decision.Limit * 10L).ToString(CultureInfo.InvariantCulture);
+                headers["X-Ratelimit-Bucket"] = "district, bearer";
+                headers["X-Ratelimit-Limit"] = district + ", " + limit;
+                headers["X-Ratelimit-Remaining"] = district + ", " + remaining;
+                headers["X-Ratelimit-Reset"] = reset + ", " + reset;
+                break;
+        }
     }
 
     private async Task<bool> TryFaultAsync(HttpContext context, FaultTarget target)

@@ -44,10 +44,15 @@ public sealed class CleverHttpReader(Uri baseUrl, string clientId, string client
                 people.Add(ToPerson(item.GetProperty("data"), role));
             }
 
-            next = json.RootElement.GetProperty("links").EnumerateArray()
+            next = json.RootElement.GetProperty("data").GetArrayLength() == 0 ? null : json.RootElement.GetProperty("links").EnumerateArray()
                 .Where(l => l.GetProperty("rel").GetString() == "next")
                 .Select(l => l.GetProperty("uri").GetString())
                 .FirstOrDefault();
+            // A server's links may carry only the cursor: the role asked for is kept.
+            if (next is not null && !next.Contains("role=", StringComparison.Ordinal))
+            {
+                next += $"&role={role}&limit=100";
+            }
         }
 
         return people;

@@ -12,7 +12,7 @@ public sealed class AdminClientTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _sim = await CleverSimulator.StartAsync(new SimulatorOptions { SchoolsPerDistrict = 2, StudentsPerSchool = 30, TeachersPerSchool = 3 });
+        _sim = await CleverSimulator.StartAsync(new SimulatorOptions { SchoolsPerDistrict = 2, StudentsPerSchool = 30, TeachersPerSchool = 3 }.Kinder());
         _http = SimulatorHttp.Client(_sim);
         _admin = new SimulatorAdminClient(_http);
     }

@@ -15,7 +15,7 @@ public sealed class TwoDistrictSimulator : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Sim = await CleverSimulator.StartAsync(new SimulatorOptions { Districts = 2 });
+        Sim = await CleverSimulator.StartAsync(new SimulatorOptions { Districts = 2 }.Kinder());
         Http = SimulatorHttp.Client(Sim);
         Token = await SimulatorHttp.GetTokenAsync(Http, Sim.Districts[0]);
         OtherToken = await SimulatorHttp.GetTokenAsync(Http, Sim.Districts[1]);
@@ -279,7 +279,7 @@ public sealed class InjectedUserTests
     [Fact]
     public async Task An_injected_odd_record_is_served_verbatim_with_an_assigned_ascending_id()
     {
-        await using var sim = await CleverSimulator.StartAsync(new SimulatorOptions { SchoolsPerDistrict = 1, StudentsPerSchool = 10, TeachersPerSchool = 1 });
+        await using var sim = await CleverSimulator.StartAsync(new SimulatorOptions { SchoolsPerDistrict = 1, StudentsPerSchool = 10, TeachersPerSchool = 1 }.Kinder());
         using var http = SimulatorHttp.Client(sim);
         var token = await SimulatorHttp.GetTokenAsync(http, sim.Districts[0]);
         var school = sim.Districts[0].Schools[0].Id;
@@ -309,7 +309,7 @@ public sealed class InjectedUserTests
     [Fact]
     public async Task A_moved_student_changes_school_and_leaves_the_old_schools_list()
     {
-        await using var sim = await CleverSimulator.StartAsync(new SimulatorOptions { SchoolsPerDistrict = 2, StudentsPerSchool = 10, TeachersPerSchool = 1 });
+        await using var sim = await CleverSimulator.StartAsync(new SimulatorOptions { SchoolsPerDistrict = 2, StudentsPerSchool = 10, TeachersPerSchool = 1 }.Kinder());
         using var http = SimulatorHttp.Client(sim);
         var token = await SimulatorHttp.GetTokenAsync(http, sim.Districts[0]);
         var (from, to) = (sim.Districts[0].Schools[0].Id, sim.Districts[0].Schools[1].Id);

@@ -16,7 +16,7 @@ public sealed class EventsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _sim = await CleverSimulator.StartAsync(new SimulatorOptions { SchoolsPerDistrict = 2, StudentsPerSchool = 50, TeachersPerSchool = 5 });
+        _sim = await CleverSimulator.StartAsync(new SimulatorOptions { SchoolsPerDistrict = 2, StudentsPerSchool = 50, TeachersPerSchool = 5 }.Kinder());
         _http = SimulatorHttp.Client(_sim);
         _token = await SimulatorHttp.GetTokenAsync(_http, _sim.Districts[0]);
     }
@@ -217,7 +217,7 @@ public sealed class DisabledEventsTests
     [Fact]
     public async Task With_events_disabled_changes_record_nothing()
     {
-        await using var sim = await CleverSimulator.StartAsync(new SimulatorOptions { SchoolsPerDistrict = 1, StudentsPerSchool = 10, TeachersPerSchool = 1, EventsEnabled = false });
+        await using var sim = await CleverSimulator.StartAsync(new SimulatorOptions { SchoolsPerDistrict = 1, StudentsPerSchool = 10, TeachersPerSchool = 1, EventsEnabled = false }.Kinder());
         using var http = SimulatorHttp.Client(sim);
         var token = await SimulatorHttp.GetTokenAsync(http, sim.Districts[0]);
 

@@ -12,7 +12,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _sim = await CleverSimulator.StartAsync(new SimulatorOptions { SchoolsPerDistrict = 1, StudentsPerSchool = 100, TeachersPerSchool = 1 });
+        _sim = await CleverSimulator.StartAsync(new SimulatorOptions { SchoolsPerDistrict = 1, StudentsPerSchool = 100, TeachersPerSchool = 1 }.Kinder());
         _http = SimulatorHttp.Client(_sim);
         _token = await SimulatorHttp.GetTokenAsync(_http, _sim.Districts[0]);
     }

@@ -5,7 +5,7 @@ namespace CleverSyncSOS.Tests.Simulator;
 
 public sealed class RateLimitTests
 {
-    private static SimulatorOptions Small(int perMinute = 1200) => new() { Districts = 2, SchoolsPerDistrict = 1, StudentsPerSchool = 5, TeachersPerSchool = 1, RateLimitPerMinute = perMinute };
+    private static SimulatorOptions Small(int perMinute = 1200) => new SimulatorOptions { Districts = 2, SchoolsPerDistrict = 1, StudentsPerSchool = 5, TeachersPerSchool = 1, RateLimitPerMinute = perMinute }.Kinder();
 
     [Fact]
     public async Task Every_data_response_carries_clevers_rate_limit_headers()

@@ -8,7 +8,7 @@ public sealed class StandaloneTests
     [Fact]
     public async Task RunAsync_prints_endpoints_and_credentials_and_stops_when_cancelled()
     {
-        var options = new SimulatorOptions { Districts = 2, SchoolsPerDistrict = 1, StudentsPerSchool = 5, TeachersPerSchool = 1 };
+        var options = new SimulatorOptions { Districts = 2, SchoolsPerDistrict = 1, StudentsPerSchool = 5, TeachersPerSchool = 1 }.Kinder();
         var expected = new SimulatorStore(options).Districts; // same seed, same credentials
         using var output = new StringWriter();
         using var cts = new CancellationTokenSource();
@@ -34,7 +34,7 @@ public sealed class StandaloneTests
     [Fact]
     public async Task The_simulator_listens_on_loopback_only_and_stops_serving_after_dispose()
     {
-        var sim = await CleverSimulator.StartAsync(new SimulatorOptions { SchoolsPerDistrict = 1, StudentsPerSchool = 1 });
+        var sim = await CleverSimulator.StartAsync(new SimulatorOptions { SchoolsPerDistrict = 1, StudentsPerSchool = 1 }.Kinder());
         Assert.Equal("127.0.0.1", sim.BaseUrl.Host);
         Assert.Equal(new Uri(sim.BaseUrl, "oauth/tokens"), sim.TokenEndpoint);
         Assert.Equal(new Uri(sim.BaseUrl, "v3.0/"), sim.ApiBaseUrl);

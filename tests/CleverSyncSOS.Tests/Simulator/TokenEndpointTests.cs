@@ -5,7 +5,7 @@ namespace CleverSyncSOS.Tests.Simulator;
 
 public sealed class TokenEndpointTests
 {
-    private static SimulatorOptions Small(int districts = 1) => new() { Districts = districts, SchoolsPerDistrict = 1, StudentsPerSchool = 20, TeachersPerSchool = 2 };
+    private static SimulatorOptions Small(int districts = 1) => new SimulatorOptions { Districts = districts, SchoolsPerDistrict = 1, StudentsPerSchool = 20, TeachersPerSchool = 2 }.Kinder();
 
     [Fact]
     public async Task Basic_credentials_list_the_districts_token_in_clevers_shape()

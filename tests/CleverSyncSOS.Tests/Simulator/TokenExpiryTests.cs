@@ -8,7 +8,7 @@ public sealed class TokenExpiryTests
     [Fact]
     public async Task With_a_lifetime_tokens_carry_expires_in_and_stop_working_after_it()
     {
-        var options = new SimulatorOptions { SchoolsPerDistrict = 1, StudentsPerSchool = 5, TeachersPerSchool = 1, TokenLifetimeSeconds = 1 };
+        var options = new SimulatorOptions { SchoolsPerDistrict = 1, StudentsPerSchool = 5, TeachersPerSchool = 1, TokenLifetimeSeconds = 1 }.Kinder();
         await using var sim = await CleverSimulator.StartAsync(options);
         using var http = SimulatorHttp.Client(sim);
         var district = sim.Districts[0];
@@ -32,7 +32,7 @@ public sealed class TokenExpiryTests
     [Fact]
     public async Task With_a_lifetime_every_request_mints_a_new_token_and_older_ones_stay_valid()
     {
-        var options = new SimulatorOptions { SchoolsPerDistrict = 1, StudentsPerSchool = 5, TeachersPerSchool = 1, TokenLifetimeSeconds = 60 };
+        var options = new SimulatorOptions { SchoolsPerDistrict = 1, StudentsPerSchool = 5, TeachersPerSchool = 1, TokenLifetimeSeconds = 60 }.Kinder();
         await using var sim = await CleverSimulator.StartAsync(options);
         using var http = SimulatorHttp.Client(sim);
 
