@@ -1,4 +1,5 @@
 using CleverSyncSOS.Credentials;
+using CleverSyncSOS.Credentials.KeyVault;
 using CleverSyncSOS.Persistence.Session;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace CleverSyncSOS.Persistence;
 
 /// <summary>Opens SessionDb. Its connection string is resolved once (configuration, secret store, or the data folder).</summary>
-public sealed class SessionDatabase(IOptions<DatabaseOptions> options, ISecretStore secrets, DataDirectory dataDirectory, ILogger<SessionDatabase> logger)
+public sealed class SessionDatabase(IOptions<DatabaseOptions> options, IOptions<SecretStoreOptions> secretOptions, ISecretStore secrets,
+    DataDirectory dataDirectory, ILogger<SessionDatabase> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DbContextOptions<SessionDbContext>? _contextOptions;
@@ -26,6 +28,16 @@ public sealed class SessionDatabase(IOptions<DatabaseOptions> options, ISecretSt
     {
         try
         {
+            await GetOptionsAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or ConfigurationException))
+        {
+            var store = secretOptions.Value.Provider == SecretStoreProvider.KeyVault ? $"Key Vault {secretOptions.Value.VaultUri}" : "the local secret store";
+            throw new ConfigurationException($"SessionDb's connection string could not be read from {store}: {Reason(ex)}", ex);
+        }
+
+        try
+        {
             await using var db = await CreateDbContextAsync(cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
             if (options.Value.SessionDbProvider == DatabaseProvider.Sqlite)
@@ -36,9 +48,16 @@ public sealed class SessionDatabase(IOptions<DatabaseOptions> options, ISecretSt
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or ConfigurationException))
         {
-            throw new ConfigurationException($"SessionDb ({options.Value.SessionDbProvider}{Where()}) cannot be opened: {ex.GetBaseException().Message}", ex);
+            throw new ConfigurationException($"SessionDb ({options.Value.SessionDbProvider}{Where()}) cannot be opened: {Reason(ex)}", ex);
         }
     }
+
+    private static string Reason(Exception ex) => ex switch
+    {
+        KeyVaultUnavailableException or SecretNotFoundException => ex.Message,
+        AggregateException aggregate => string.Join("; ", aggregate.InnerExceptions.Select(i => i.GetBaseException().Message).Distinct()),
+        _ => ex.GetBaseException().Message,
+    };
 
     // Where SessionDb is, without credentials: the file, or the server and database.
     private string Where()

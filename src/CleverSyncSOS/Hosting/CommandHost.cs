@@ -75,6 +75,11 @@ public static class CommandHost
         {
             return failures;
         }
+        catch (Exception ex)
+        {
+            // A validator that throws instead of failing: still the configuration, still no stack trace.
+            return [$"The configuration could not be validated: {ex.GetBaseException().Message}"];
+        }
     }
 
     public static async Task ReportConfigurationErrorsAsync(IEnumerable<string> failures)
