@@ -59,7 +59,8 @@ public static class DependencyInjection
             var options = sp.GetRequiredService<IOptions<SecretStoreOptions>>().Value;
             return options.Provider switch
             {
-                SecretStoreProvider.Local => new LocalSecretStore(options.LocalPath ?? sp.GetRequiredService<DataDirectory>().SecretsFile),
+                SecretStoreProvider.Local => new LocalSecretStore(options.LocalPath ?? sp.GetRequiredService<DataDirectory>().SecretsFile,
+                    sp.GetRequiredService<ILogger<LocalSecretStore>>()),
                 SecretStoreProvider.KeyVault => sp.GetRequiredService<KeyVaultSecretStore>(),
                 _ => throw new InvalidOperationException($"Unknown secret store provider '{options.Provider}'."),
             };

@@ -22,7 +22,7 @@ public sealed class CleverAuthConfigurationValidator : IValidateOptions<CleverAu
             failures.AddRange(annotations.Failures);
         }
 
-        OptionsChecks.AbsoluteHttpUrl(failures, $"{CleverAuthConfiguration.SectionName}:TokenEndpoint", options.TokenEndpoint);
+        OptionsChecks.SecureUrl(failures, $"{CleverAuthConfiguration.SectionName}:TokenEndpoint", options.TokenEndpoint);
         if (options.RequiredScopes.Count == 0)
         {
             failures.Add($"{CleverAuthConfiguration.SectionName}:Scope must name at least one scope (e.g. 'read:students read:teachers').");
@@ -37,7 +37,7 @@ public sealed class CleverApiOptionsValidator : IValidateOptions<CleverApiOption
     public ValidateOptionsResult Validate(string? name, CleverApiOptions options)
     {
         var failures = new List<string>();
-        OptionsChecks.AbsoluteHttpUrl(failures, $"{CleverApiOptions.SectionName}:BaseUrl", options.BaseUrl);
+        OptionsChecks.SecureUrl(failures, $"{CleverApiOptions.SectionName}:BaseUrl", options.BaseUrl);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
@@ -49,7 +49,8 @@ public sealed class SecretStoreOptionsValidator : IValidateOptions<SecretStoreOp
         var failures = new List<string>();
         if (options.Provider == SecretStoreProvider.KeyVault)
         {
-            OptionsChecks.AbsoluteHttpUrl(failures, $"{SecretStoreOptions.SectionName}:VaultUri", options.VaultUri, httpsOnly: true);
+            // Always https: the Azure SDK sends its bearer token only over TLS, even to a local test vault.
+            OptionsChecks.SecureUrl(failures, $"{SecretStoreOptions.SectionName}:VaultUri", options.VaultUri, allowLoopbackHttp: false);
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -58,11 +59,21 @@ public sealed class SecretStoreOptionsValidator : IValidateOptions<SecretStoreOp
 
 internal static class OptionsChecks
 {
-    public static void AbsoluteHttpUrl(List<string> failures, string key, string? value, bool httpsOnly = false)
+    /// <summary>
+    /// An absolute https URL. Credentials and rosters cross these connections, so plain http is allowed only to this
+    /// machine (127.0.0.0/8, ::1, localhost: the simulator and test servers), where nothing is on the wire.
+    /// </summary>
+    public static void SecureUrl(List<string> failures, string key, string? value, bool allowLoopbackHttp = true)
     {
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && (httpsOnly || uri.Scheme != Uri.UriSchemeHttp)))
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
         {
-            failures.Add($"{key} must be an absolute {(httpsOnly ? "https" : "http(s)")} URL; the value '{value}' is not.");
+            failures.Add($"{key} must be an absolute https URL; the value '{value}' is not.");
+        }
+        else if (uri.Scheme == Uri.UriSchemeHttp && !(allowLoopbackHttp && uri.IsLoopback))
+        {
+            failures.Add(allowLoopbackHttp
+                ? $"{key} must use https (http only to 127.0.0.1, ::1 or localhost); the value '{value}' does not."
+                : $"{key} must use https; the value '{value}' does not.");
         }
     }
 }

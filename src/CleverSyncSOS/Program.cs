@@ -1,3 +1,3 @@
 using CleverSyncSOS.Host.Commands;
 
-return await CleverSyncCommandLine.Build().Parse(args).InvokeAsync();
+return await CleverSyncCommandLine.InvokeAsync(args);

@@ -139,8 +139,7 @@ public sealed class SyncHarness : IAsyncDisposable
     public async Task<string> SchoolConnectionStringAsync(string cleverSchoolId, CancellationToken cancellationToken)
     {
         var school = await SchoolAsync(cleverSchoolId, cancellationToken);
-        return await Services.GetRequiredService<ISecretStore>().GetSecretAsync(school.KeyVaultConnectionStringSecretName!, cancellationToken)
-               ?? throw new InvalidOperationException($"No connection string stored for school {cleverSchoolId}.");
+        return await Services.GetRequiredService<SchoolDatabases>().ConnectionStringAsync(school, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -55,7 +55,7 @@ public sealed class RetryPolicy
     public int MaxRetries { get; set; } = 5;
 
     /// <summary>First backoff delay; doubles each retry, with jitter. The seed types it as whole seconds; fractions are accepted.</summary>
-    [Range(0, 600)]
+    [Range(0d, 600d)] // double bounds: with int bounds NaN throws instead of failing validation
     public double BaseDelaySeconds { get; set; } = 2;
 
     /// <summary>Randomize the delays so many districts retrying at once do not hit Clever in step.</summary>

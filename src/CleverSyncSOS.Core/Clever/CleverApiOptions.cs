@@ -23,7 +23,7 @@ public sealed class CleverApiOptions
     /// When X-Ratelimit-Remaining falls below this share of the limit, requests are spread over what is
     /// left of the window instead of running into 429s.
     /// </summary>
-    [Range(0, 1)]
+    [Range(0d, 1d)] // double bounds: with int bounds NaN throws instead of failing validation
     public double RateLimitSlowDownShare { get; set; } = 0.05;
 
     /// <summary>

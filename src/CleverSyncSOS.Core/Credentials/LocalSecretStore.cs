@@ -1,13 +1,19 @@
 using System.Text.Json;
+using CleverSyncSOS.Persistence;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CleverSyncSOS.Credentials;
 
 /// <summary>
-/// Secrets in a JSON file readable only by its owner: the laptop stand-in for Key Vault. Read on every call,
-/// so a secret changed by <c>cleversync secrets set</c> is seen at once (rotation without restart).
+/// Secrets in a JSON file readable only by its owner (0600): the laptop stand-in for Key Vault. Read on every call,
+/// so a secret changed by <c>cleversync secrets set</c> is seen at once (rotation without restart). A file others
+/// can read (copied, or made by hand) is set to 0600 with a warning before it is used.
 /// </summary>
-public sealed class LocalSecretStore(string path) : ISecretStore
+public sealed class LocalSecretStore(string path, ILogger<LocalSecretStore>? logger = null) : ISecretStore
 {
+    private readonly ILogger _logger = logger ?? NullLogger<LocalSecretStore>.Instance;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
@@ -53,6 +59,7 @@ public sealed class LocalSecretStore(string path) : ISecretStore
             return new Dictionary<string, string>(StringComparer.Ordinal);
         }
 
+        PrivateFiles.Tighten(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite, _logger);
         await using var stream = File.OpenRead(Path);
         try
         {
@@ -68,9 +75,16 @@ public sealed class LocalSecretStore(string path) : ISecretStore
 
     private async Task WriteAsync(Dictionary<string, string> secrets, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        var folder = System.IO.Path.GetDirectoryName(Path)!;
+        if (!Directory.Exists(folder))
+        {
+            PrivateFiles.Folder(folder, _logger);
+        }
+
+        // A leftover temporary file would keep its own mode: start from a new one, created 0600.
         var temporary = Path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        File.Delete(temporary);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;

@@ -1,4 +1,5 @@
 using CleverSyncSOS.Credentials;
+using CleverSyncSOS.Naming;
 using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Persistence.Session;
 using Microsoft.EntityFrameworkCore;
@@ -8,23 +9,36 @@ namespace CleverSyncSOS.Onboarding;
 
 /// <summary>
 /// Adds districts and schools to SessionDb. Both are idempotent: adding again updates the name and keeps
-/// the history, so an onboarding script can be run twice.
+/// the history, so an onboarding script can be run twice. Ids and names are checked before anything is written;
+/// a school or district whose database or secret names are already another's is refused, never merged.
 /// </summary>
 public sealed class OnboardingService(SessionDatabase sessionDatabase, SchoolDatabases schoolDatabases, IOptions<DatabaseOptions> databaseOptions, TimeProvider time)
 {
     public async Task<District> AddDistrictAsync(string cleverDistrictId, string name, string? keyVaultSecretPrefix, CancellationToken cancellationToken)
     {
-        Require(cleverDistrictId, "Clever district id", 50);
-        Require(name, "district name", 200);
-        var prefix = keyVaultSecretPrefix ?? SecretNames.DefaultDistrictPrefix(cleverDistrictId);
-        if (prefix.Length > 100 || !SecretNames.IsValid(prefix))
+        CleverId.Validate(cleverDistrictId, "Clever district id");
+        TextRules.ValidateName(name, "district name", 200);
+        if (keyVaultSecretPrefix is not null && !SecretNames.IsValidPrefix(keyVaultSecretPrefix))
         {
-            throw new ArgumentException($"The secret prefix '{prefix}' must be 1–100 letters, digits and dashes.");
+            throw new InvalidIdentifierException($"The secret prefix '{CleverId.Printable(keyVaultSecretPrefix)}' must be 1–{SecretNames.MaxPrefixLength} letters, digits and dashes.");
         }
 
         await using var db = await sessionDatabase.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
-        var district = await db.Districts.SingleOrDefaultAsync(d => d.CleverDistrictId == cleverDistrictId, cancellationToken);
+        var district = Exactly(await db.Districts.SingleOrDefaultAsync(d => d.CleverDistrictId == cleverDistrictId, cancellationToken),
+            d => d.CleverDistrictId, cleverDistrictId, "district");
+
+        // Adding again keeps the prefix the district's credentials are stored under, unless a new one is given.
+        var prefix = keyVaultSecretPrefix ?? district?.KeyVaultSecretPrefix ?? SecretNames.DefaultDistrictPrefix(cleverDistrictId);
+        var others = await db.Districts.AsNoTracking().Where(d => d.CleverDistrictId != cleverDistrictId)
+            .Select(d => new { d.CleverDistrictId, d.KeyVaultSecretPrefix }).ToListAsync(cancellationToken);
+        if (others.FirstOrDefault(d => string.Equals(d.KeyVaultSecretPrefix, prefix, StringComparison.OrdinalIgnoreCase)) is { } owner)
+        {
+            // Key Vault compares names ignoring case: two districts on one prefix would share credentials.
+            throw new InvalidIdentifierException(
+                $"The secret prefix '{prefix}' is already used by district '{CleverId.Printable(owner.CleverDistrictId)}'; district '{CleverId.Printable(cleverDistrictId)}' was not added. Give it its own with --secret-prefix.");
+        }
+
         if (district is null)
         {
             district = new District { CleverDistrictId = cleverDistrictId, Name = name, CreatedAt = now };
@@ -42,32 +56,36 @@ public sealed class OnboardingService(SessionDatabase sessionDatabase, SchoolDat
     /// <summary>Adds (or updates) a school, creates its own database and stores that database's connection string as a secret.</summary>
     public async Task<School> AddSchoolAsync(string cleverDistrictId, string cleverSchoolId, string name, CancellationToken cancellationToken)
     {
-        Require(cleverSchoolId, "Clever school id", 50);
-        Require(name, "school name", 200);
+        CleverId.Validate(cleverSchoolId, "Clever school id");
+        TextRules.ValidateName(name, "school name", 200);
         await using var db = await sessionDatabase.CreateDbContextAsync(cancellationToken);
-        if (!await db.Districts.AnyAsync(d => d.CleverDistrictId == cleverDistrictId, cancellationToken))
+        if (Exactly(await db.Districts.AsNoTracking().SingleOrDefaultAsync(d => d.CleverDistrictId == cleverDistrictId, cancellationToken),
+                d => d.CleverDistrictId, cleverDistrictId, "district") is null)
         {
-            throw new ArgumentException($"District '{cleverDistrictId}' is not onboarded; add it first with: cleversync district add --id {cleverDistrictId} --name \"...\"");
+            throw new ArgumentException($"District '{CleverId.Printable(cleverDistrictId)}' is not onboarded; add it first with: cleversync district add --id {cleverDistrictId} --name \"...\"");
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var school = await db.Schools.SingleOrDefaultAsync(s => s.CleverSchoolId == cleverSchoolId, cancellationToken);
+        var school = Exactly(await db.Schools.SingleOrDefaultAsync(s => s.CleverSchoolId == cleverSchoolId, cancellationToken),
+            s => s.CleverSchoolId, cleverSchoolId, "school");
         if (school is not null && school.DistrictId != cleverDistrictId)
         {
-            throw new ArgumentException($"School '{cleverSchoolId}' is already onboarded under district '{school.DistrictId}'.");
+            throw new ArgumentException($"School '{CleverId.Printable(cleverSchoolId)}' is already onboarded under district '{CleverId.Printable(school.DistrictId)}'.");
         }
 
         if (school is null)
         {
+            var databaseName = SchoolDatabaseNames.For(databaseOptions.Value.SchoolDatabaseNamePrefix, cleverSchoolId);
             school = new School
             {
                 CleverSchoolId = cleverSchoolId,
                 DistrictId = cleverDistrictId,
                 Name = name,
                 CreatedAt = now,
-                DatabaseName = databaseOptions.Value.SchoolDatabaseNamePrefix + SecretNames.ToSecretNamePart(cleverSchoolId).ToLowerInvariant().Replace('-', '_'),
-                KeyVaultConnectionStringSecretName = await UniqueSecretNameAsync(db, name, cleverSchoolId, cancellationToken),
+                DatabaseName = databaseName,
+                KeyVaultConnectionStringSecretName = SecretNames.SchoolDatabaseConnectionString(databaseName),
             };
+            await RefuseClaimedNamesAsync(db, school, cancellationToken);
             db.Schools.Add(school);
         }
 
@@ -82,40 +100,41 @@ public sealed class OnboardingService(SessionDatabase sessionDatabase, SchoolDat
     public async Task<District> GetDistrictAsync(string cleverDistrictId, CancellationToken cancellationToken)
     {
         await using var db = await sessionDatabase.CreateDbContextAsync(cancellationToken);
-        return await db.Districts.AsNoTracking().SingleOrDefaultAsync(d => d.CleverDistrictId == cleverDistrictId, cancellationToken)
-            ?? throw new ArgumentException($"District '{cleverDistrictId}' is not onboarded; add it first with: cleversync district add --id {cleverDistrictId} --name \"...\"");
+        return Exactly(await db.Districts.AsNoTracking().SingleOrDefaultAsync(d => d.CleverDistrictId == cleverDistrictId, cancellationToken),
+                   d => d.CleverDistrictId, cleverDistrictId, "district")
+            ?? throw new ArgumentException($"District '{CleverId.Printable(cleverDistrictId)}' is not onboarded; add it first with: cleversync district add --id {cleverDistrictId} --name \"...\"");
     }
 
     public async Task SetSchoolStateAsync(string cleverSchoolId, bool? isActive, bool? requiresFullSync, CancellationToken cancellationToken)
     {
         await using var db = await sessionDatabase.CreateDbContextAsync(cancellationToken);
-        var school = await db.Schools.SingleOrDefaultAsync(s => s.CleverSchoolId == cleverSchoolId, cancellationToken)
-            ?? throw new ArgumentException($"No school '{cleverSchoolId}' is onboarded.");
+        var school = Exactly(await db.Schools.SingleOrDefaultAsync(s => s.CleverSchoolId == cleverSchoolId, cancellationToken), s => s.CleverSchoolId, cleverSchoolId, "school")
+            ?? throw new ArgumentException($"No school '{CleverId.Printable(cleverSchoolId)}' is onboarded.");
         school.IsActive = isActive ?? school.IsActive;
         school.RequiresFullSync = requiresFullSync ?? school.RequiresFullSync;
         school.UpdatedAt = time.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    // Two districts may each have a "Lincoln Elementary": the second gets its Clever id in the secret name.
-    private static async Task<string> UniqueSecretNameAsync(SessionDbContext db, string name, string cleverSchoolId, CancellationToken cancellationToken)
+    // Names are unique by construction; a school onboarded by an earlier version may still hold one (e.g. "ab" made
+    // school_ab for the id "AB"). Comparing ignoring case covers SQL Server, Key Vault and case-insensitive file systems.
+    private static async Task RefuseClaimedNamesAsync(SessionDbContext db, School school, CancellationToken cancellationToken)
     {
-        var secretName = SecretNames.SchoolConnectionString(name);
-        return await db.Schools.AnyAsync(s => s.KeyVaultConnectionStringSecretName == secretName, cancellationToken)
-            ? SecretNames.SchoolConnectionString($"{name}-{cleverSchoolId}")
-            : secretName;
-    }
-
-    private static void Require(string value, string what, int maxLength)
-    {
-        if (string.IsNullOrWhiteSpace(value))
+        var claims = await db.Schools.AsNoTracking()
+            .Select(s => new { s.CleverSchoolId, s.DatabaseName, s.KeyVaultConnectionStringSecretName }).ToListAsync(cancellationToken);
+        var owner = claims.FirstOrDefault(s => string.Equals(s.DatabaseName, school.DatabaseName, StringComparison.OrdinalIgnoreCase)
+                                               || string.Equals(s.KeyVaultConnectionStringSecretName, school.KeyVaultConnectionStringSecretName, StringComparison.OrdinalIgnoreCase));
+        if (owner is not null)
         {
-            throw new ArgumentException($"The {what} is required.");
-        }
-
-        if (value.Length > maxLength)
-        {
-            throw new ArgumentException($"The {what} is {value.Length} characters; at most {maxLength} are allowed.");
+            throw new InvalidIdentifierException(
+                $"School '{CleverId.Printable(school.CleverSchoolId)}' would use the database {school.DatabaseName}, which school '{CleverId.Printable(owner.CleverSchoolId)}' already uses; it was not added.");
         }
     }
+
+    // SQL Server's default collation finds "AB" when asked for "ab": such a row is another id, never this one.
+    private static T? Exactly<T>(T? found, Func<T, string> id, string wanted, string what) where T : class =>
+        found is null || string.Equals(id(found), wanted, StringComparison.Ordinal)
+            ? found
+            : throw new InvalidIdentifierException(
+                $"The {what} id '{CleverId.Printable(wanted)}' differs only in case from the onboarded {what} '{CleverId.Printable(id(found))}', and SessionDb's database compares ids ignoring case; it is refused.");
 }

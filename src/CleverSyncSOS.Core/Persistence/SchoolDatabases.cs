@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using CleverSyncSOS.Credentials;
 using CleverSyncSOS.Persistence.Schools;
 using CleverSyncSOS.Persistence.Session;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Microsoft.Data.SqlClient;
@@ -12,23 +12,21 @@ namespace CleverSyncSOS.Persistence;
 
 /// <summary>
 /// Creates and opens each school's own database. The connection string lives only in the secret store,
-/// under the name the school row holds; a school's job never sees another school's.
+/// under the name the school row holds; a school's job never sees another school's. Embedded SQLite files are
+/// stored relative to the data folder (<see cref="EmbeddedSqliteLocation"/>) and created owner-only.
 /// </summary>
-public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretStore secrets, DataDirectory dataDirectory)
+public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretStore secrets, DataDirectory dataDirectory, ILogger<SchoolDatabases> logger)
 {
     // Schools whose database was brought up to the latest migration by this process.
     private readonly ConcurrentDictionary<string, bool> _migrated = new(StringComparer.Ordinal);
+    private readonly EmbeddedSqliteLocation _sqlite = new(dataDirectory);
 
     public DatabaseProvider Provider => options.Value.SchoolDbProvider;
 
     /// <summary>Opens the school's database; fails with a message naming the school and the missing secret.</summary>
     public async Task<SchoolDbContext> OpenAsync(School school, CancellationToken cancellationToken)
     {
-        var secretName = school.KeyVaultConnectionStringSecretName
-            ?? throw new InvalidOperationException($"School {school.CleverSchoolId} ({school.Name}) has no connection-string secret name; run 'cleversync school add' again for it.");
-        var connectionString = await secrets.GetSecretAsync(secretName, cancellationToken)
-            ?? throw new SecretNotFoundException(secretName, $"the database connection string of school {school.CleverSchoolId} ({school.Name})");
-        var db = new SchoolDbContext(BuildOptions(connectionString));
+        var db = new SchoolDbContext(BuildOptions(await ConnectionStringAsync(school, cancellationToken)));
         if (!_migrated.ContainsKey(school.CleverSchoolId))
         {
             // A school provisioned by an older version gets the new migrations before its first sync.
@@ -39,6 +37,16 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
         return db;
     }
 
+    /// <summary>The connection string that opens the school's database (SQLite paths resolved in the data folder).</summary>
+    public async Task<string> ConnectionStringAsync(School school, CancellationToken cancellationToken)
+    {
+        var secretName = school.KeyVaultConnectionStringSecretName
+            ?? throw new InvalidOperationException($"School {school.CleverSchoolId} ({school.Name}) has no connection-string secret name; run 'cleversync school add' again for it.");
+        var stored = await secrets.GetSecretAsync(secretName, cancellationToken)
+            ?? throw new SecretNotFoundException(secretName, $"the database connection string of school {school.CleverSchoolId} ({school.Name})");
+        return ToRuntime(stored, school);
+    }
+
     /// <summary>
     /// Creates the school's database (SQLite file, or a database on the configured server), applies the
     /// migrations and stores the connection string under the school's secret name.
@@ -46,8 +54,9 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
     public async Task ProvisionAsync(School school, CancellationToken cancellationToken)
     {
         var secretName = school.KeyVaultConnectionStringSecretName!;
-        var connectionString = await secrets.GetSecretAsync(secretName, cancellationToken)
-                               ?? await NewConnectionStringAsync(school.DatabaseName!, cancellationToken);
+        var stored = await secrets.GetSecretAsync(secretName, cancellationToken)
+                     ?? await NewConnectionStringAsync(SchoolDatabaseNames.RequireSafe(school.DatabaseName), cancellationToken);
+        var connectionString = ToRuntime(stored, school);
         await using (var db = new SchoolDbContext(BuildOptions(connectionString)))
         {
             await db.Database.MigrateAsync(cancellationToken);
@@ -57,7 +66,26 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
             }
         }
 
-        await secrets.SetSecretAsync(secretName, connectionString, cancellationToken);
+        // An old absolute location is stored again relative to the data folder.
+        await secrets.SetSecretAsync(secretName, Provider == DatabaseProvider.Sqlite ? _sqlite.ToStored(connectionString) : connectionString, cancellationToken);
+    }
+
+    private string ToRuntime(string stored, School school)
+    {
+        if (Provider != DatabaseProvider.Sqlite)
+        {
+            return stored;
+        }
+
+        var runtime = _sqlite.ToRuntime(stored, school.DatabaseName);
+        if (EmbeddedSqliteLocation.FileOf(runtime) is { } file && dataDirectory.Contains(file))
+        {
+            dataDirectory.Prepare(logger);
+            PrivateFiles.Folder(Path.GetDirectoryName(file)!, logger);
+            PrivateFiles.File(file, logger);
+        }
+
+        return runtime;
     }
 
     private DbContextOptions<SchoolDbContext> BuildOptions(string connectionString) =>
@@ -69,9 +97,7 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
     {
         if (Provider == DatabaseProvider.Sqlite)
         {
-            var file = dataDirectory.SchoolDbFile(databaseName);
-            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            return new SqliteConnectionStringBuilder { DataSource = file, Pooling = true }.ToString();
+            return EmbeddedSqliteLocation.NewStored(databaseName);
         }
 
         var server = options.Value.SchoolDbServerConnectionString;
@@ -88,5 +114,4 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
             _ => throw new InvalidOperationException($"Unknown school database provider {Provider}."),
         };
     }
-
 }

@@ -28,12 +28,7 @@ public sealed partial class SchoolSyncJob(
     {
         var school = target.School;
         var started = time.GetTimestamp();
-        using var scope = logger.BeginScope(new Dictionary<string, object>
-        {
-            ["CleverDistrictId"] = target.District.CleverDistrictId,
-            ["CleverSchoolId"] = school.CleverSchoolId,
-            ["SchoolId"] = school.SchoolId,
-        });
+        using var scope = logger.BeginScope(LogScope.ForSchool(target.District.CleverDistrictId, school.CleverSchoolId, school.SchoolId));
         using var activity = CleverSyncTelemetry.ActivitySource.StartActivity("SchoolSync");
         activity?.SetTag("cleversync.school", school.CleverSchoolId);
         activity?.SetTag("cleversync.district", target.District.CleverDistrictId);
@@ -41,7 +36,7 @@ public sealed partial class SchoolSyncJob(
         var plan = await history.PlanAsync(school, RosterEntity.All, request.ForceFull, options.Value, cancellationToken);
         var outcomes = RosterEntity.All.Select(e => new EntitySyncOutcome(e.EntityType, plan.SyncType)).ToList();
         var rows = await history.StartAsync(school.SchoolId, outcomes, cancellationToken);
-        using var runScope = logger.BeginScope(new Dictionary<string, object> { ["SyncId"] = string.Join(",", rows.Select(r => r.SyncId)) });
+        using var runScope = logger.BeginScope(LogScope.ForRun(rows.Select(r => r.SyncId)));
         LogStarting(logger, school.Name, plan.SyncType);
         progress?.Report(new SyncProgress(school.Name, $"{plan.SyncType} sync"));
 

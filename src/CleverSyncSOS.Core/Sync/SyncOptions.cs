@@ -30,7 +30,7 @@ public sealed class SyncOptions
     public int EventRetentionDays { get; set; } = 30;
 
     /// <summary>A full read that would delete more than this share of a school's students or teachers deletes nothing unless overridden.</summary>
-    [Range(0, 100)]
+    [Range(0d, 100d)] // double bounds: int bounds make NaN throw instead of failing validation
     public double MassDeletionThresholdPercent { get; set; } = 30;
 
     /// <summary>The guard ignores removals of fewer records than this (a class of 3 losing 1 is not a mass deletion).</summary>

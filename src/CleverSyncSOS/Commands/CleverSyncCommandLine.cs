@@ -23,4 +23,12 @@ public static class CleverSyncCommandLine
         root.Subcommands.Add(SimulatorCommand.Create());
         return root;
     }
+
+    /// <summary>Parses and runs <paramref name="args"/>; a usage error (unknown option, missing value) exits with 3, like any configuration error.</summary>
+    public static async Task<int> InvokeAsync(string[] args)
+    {
+        var parsed = Build().Parse(args);
+        var exitCode = await parsed.InvokeAsync();
+        return parsed.Errors.Count > 0 ? Hosting.ExitCodes.ConfigurationError : exitCode;
+    }
 }

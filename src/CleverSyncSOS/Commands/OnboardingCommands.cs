@@ -3,6 +3,7 @@ using CleverSyncSOS.Authentication;
 using CleverSyncSOS.Clever;
 using CleverSyncSOS.Credentials;
 using CleverSyncSOS.Host.Hosting;
+using CleverSyncSOS.Naming;
 using CleverSyncSOS.Onboarding;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -23,8 +24,9 @@ public static class OnboardingCommands
         {
             var district = await services.GetRequiredService<OnboardingService>().AddDistrictAsync(result.GetValue(id)!, result.GetValue(name)!, result.GetValue(prefix), ct);
             var reference = SecretNames.DistrictCredentials(district.KeyVaultSecretPrefix!, null);
-            AnsiConsole.MarkupLine($"District [bold]{Markup.Escape(district.Name)}[/] ({district.CleverDistrictId}) is onboarded.");
-            AnsiConsole.MarkupLine($"Store its Clever credentials with: cleversync secrets set {reference.ClientIdSecretName}  and  cleversync secrets set {reference.ClientSecretName}");
+            // Interpolated markup escapes every value: ids and names are data, never markup.
+            AnsiConsole.MarkupLineInterpolated($"District [bold]{district.Name}[/] ({district.CleverDistrictId}) is onboarded.");
+            AnsiConsole.MarkupLineInterpolated($"Store its Clever credentials with: cleversync secrets set {reference.ClientIdSecretName}  and  cleversync secrets set {reference.ClientSecretName}");
             return ExitCodes.Success;
         }, cancellationToken));
         return new Command("district", "Manage districts") { add };
@@ -55,17 +57,44 @@ public static class OnboardingCommands
             var schools = result.GetValue(all)
                 ? await ListFromCleverAsync(services, districtId, ct)
                 : [(result.GetValue(id)!, result.GetValue(name)!)];
-            foreach (var (schoolId, schoolName) in schools)
+            if (!result.GetValue(all))
             {
-                var school = await onboarding.AddSchoolAsync(districtId, schoolId, schoolName, ct);
-                AnsiConsole.MarkupLine($"School [bold]{Markup.Escape(school.Name)}[/] ({school.CleverSchoolId}) is onboarded; its database is {Markup.Escape(school.DatabaseName ?? "")} " +
-                                       $"(connection string in secret {school.KeyVaultConnectionStringSecretName}).");
+                Report(await onboarding.AddSchoolAsync(districtId, schools[0].Id, schools[0].Name, ct));
+                return ExitCodes.Success;
             }
 
-            return ExitCodes.Success;
+            // Every valid school is added; one that is refused is reported and does not stop the others.
+            var refused = new List<(string Id, string Reason)>();
+            foreach (var (schoolId, schoolName) in schools)
+            {
+                try
+                {
+                    Report(await onboarding.AddSchoolAsync(districtId, schoolId, schoolName, ct));
+                }
+                catch (ArgumentException ex)
+                {
+                    refused.Add((schoolId, ex.Message));
+                }
+            }
+
+            foreach (var (schoolId, reason) in refused)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]Not added[/]: school {CleverId.Printable(schoolId)}: {reason}");
+            }
+
+            if (refused.Count > 0)
+            {
+                AnsiConsole.MarkupLineInterpolated($"{schools.Count - refused.Count} of {schools.Count} schools added; {refused.Count} refused.");
+            }
+
+            return refused.Count == 0 ? ExitCodes.Success : refused.Count < schools.Count ? ExitCodes.Partial : ExitCodes.Error;
         }, cancellationToken));
         return new Command("school", "Manage schools") { add };
     }
+
+    private static void Report(Persistence.Session.School school) =>
+        AnsiConsole.MarkupLineInterpolated(
+            $"School [bold]{school.Name}[/] ({school.CleverSchoolId}) is onboarded; its database is {school.DatabaseName} (connection string in secret {school.KeyVaultConnectionStringSecretName}).");
 
     private static async Task<IReadOnlyList<(string Id, string Name)>> ListFromCleverAsync(IServiceProvider services, string districtId, CancellationToken cancellationToken)
     {
@@ -74,10 +103,9 @@ public static class OnboardingCommands
         var schools = new List<(string, string)>();
         await foreach (var school in services.GetRequiredService<CleverApiClient>().GetSchoolsAsync(credentials, cancellationToken))
         {
-            if (school.Id is { Length: > 0 } schoolId)
-            {
-                schools.Add((schoolId, string.IsNullOrWhiteSpace(school.Name) ? schoolId : school.Name));
-            }
+            // A school without an id is passed on too, so it is refused and reported rather than skipped unseen.
+            var schoolId = school.Id ?? "";
+            schools.Add((schoolId, string.IsNullOrWhiteSpace(school.Name) ? schoolId : school.Name));
         }
 
         return schools;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using CleverSyncSOS.Host.Service;
-using Microsoft.Extensions.Options;
 
 namespace CleverSyncSOS.Host.Commands;
 
@@ -19,9 +18,9 @@ public static class ServeCommand
                 await app.RunAsync(cancellationToken);
                 return Hosting.ExitCodes.Success;
             }
-            catch (Exception ex) when (ex is OptionsValidationException or AggregateException { InnerException: OptionsValidationException })
+            catch (Exception ex) when (Hosting.StartupFailures.Describe(ex) is { } failures)
             {
-                await Hosting.CommandHost.ReportConfigurationErrorsAsync(Hosting.CommandHost.Failures(ex));
+                await Hosting.CommandHost.ReportConfigurationErrorsAsync(failures);
                 return Hosting.ExitCodes.ConfigurationError;
             }
         });

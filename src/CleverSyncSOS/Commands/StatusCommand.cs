@@ -30,7 +30,7 @@ public static class StatusCommand
             foreach (var district in districts)
             {
                 var table = new Table().Border(TableBorder.Rounded)
-                    .Title($"[bold]{Markup.Escape(district.Name)}[/] ({district.CleverDistrictId}){(district.IsActive ? "" : " – paused")}");
+                    .Title($"[bold]{Markup.Escape(district.Name)}[/] ({Markup.Escape(district.CleverDistrictId)}){(district.IsActive ? "" : " – paused")}");
                 table.AddColumn("School");
                 table.AddColumn(new TableColumn("Students").RightAligned());
                 table.AddColumn(new TableColumn("Teachers").RightAligned());

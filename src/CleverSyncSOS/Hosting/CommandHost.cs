@@ -1,6 +1,8 @@
+using CleverSyncSOS.Naming;
 using CleverSyncSOS.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CleverSyncSOS.Host.Hosting;
@@ -33,13 +35,30 @@ public static class CommandHost
                 await Console.Error.WriteLineAsync("Cancelled.");
                 return ExitCodes.Cancelled;
             }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or Credentials.SecretNotFoundException)
+            catch (Exception ex) when (StartupFailures.Describe(ex) is { } messages)
             {
+                await ReportConfigurationErrorsAsync(messages);
+                return ExitCodes.ConfigurationError;
+            }
+            catch (InvalidIdentifierException ex)
+            {
+                // An id or name the operator typed: a usage error.
                 await Console.Error.WriteLineAsync($"Error: {ex.Message}");
+                return ExitCodes.ConfigurationError;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Never a stack trace for the operator: the message says what failed; --verbose logs the trace.
+                host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CleverSyncSOS.Command").LogDebug(ex, "The command failed");
+                await Console.Error.WriteLineAsync($"Error: {Message(ex)}");
                 return ExitCodes.Error;
             }
         }
     }
+
+    private static string Message(Exception ex) => ex is ArgumentException or InvalidOperationException or Credentials.SecretNotFoundException
+        ? ex.Message
+        : $"{ex.GetBaseException().Message} ({ex.GetBaseException().GetType().Name})";
 
     /// <summary>
     /// Every configuration problem, each naming its key. ValidateOnStart checks run when a host starts; CLI
@@ -52,18 +71,16 @@ public static class CommandHost
             services.GetService<IStartupValidator>()?.Validate();
             return [];
         }
-        catch (Exception ex) when (ex is OptionsValidationException or AggregateException)
+        catch (Exception ex) when (StartupFailures.Describe(ex) is { } failures)
         {
-            return Failures(ex).ToList();
+            return failures;
+        }
+        catch (Exception ex)
+        {
+            // A validator that throws instead of failing: still the configuration, still no stack trace.
+            return [$"The configuration could not be validated: {ex.GetBaseException().Message}"];
         }
     }
-
-    public static IEnumerable<string> Failures(Exception ex) => ex switch
-    {
-        OptionsValidationException options => options.Failures,
-        AggregateException aggregate => aggregate.InnerExceptions.SelectMany(Failures),
-        _ => [ex.Message],
-    };
 
     public static async Task ReportConfigurationErrorsAsync(IEnumerable<string> failures)
     {
