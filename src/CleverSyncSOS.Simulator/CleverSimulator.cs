@@ -57,6 +57,9 @@ public sealed class CleverSimulator : IAsyncDisposable
     /// <summary>Data API requests received (any outcome).</summary>
     public int DataRequestCount => _counters.Data;
 
+    /// <summary>Data API requests answered 429 by the rate limit (injected faults not counted).</summary>
+    public int RateLimitedCount => _counters.RateLimited;
+
     /// <summary>Generates the roster and starts listening on 127.0.0.1:<paramref name="port"/> (0 = a free port).</summary>
     public static async Task<CleverSimulator> StartAsync(SimulatorOptions options, int port = 0, CancellationToken ct = default)
     {

@@ -105,7 +105,7 @@ public sealed partial class SimulatorStore
         lock (_gate)
         {
             var counter = ++_userCounter;
-            var person = new GeneratedPerson(kind, school.Index, kind == PersonKind.Teacher && RosterGenerator.IsAlsoStaff(Writer.Roster.SeedHash, counter));
+            var person = RosterGenerator.Person(kind, school, _districts[school.DistrictIndex].Schools, Writer.Roster.SeedHash, counter, Options.MessyData);
             var json = JsonNode.Parse(Writer.ToBytes(counter, person))!.AsObject();
             // A user that appears now was created now, not at roster generation time.
             var now = Timestamps.Format(_clock.Now());

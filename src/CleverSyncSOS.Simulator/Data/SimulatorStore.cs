@@ -54,11 +54,12 @@ public sealed partial class SimulatorStore
             for (var t = 0; t < options.TeachersPerSchool; t++)
             {
                 var counter = ++_userCounter;
-                _users.Append(new UserRecord(counter, school.DistrictIndex, new GeneratedPerson(PersonKind.Teacher, school.Index, RosterGenerator.IsAlsoStaff(seedHash, counter))));
+                _users.Append(new UserRecord(counter, school.DistrictIndex, RosterGenerator.Person(PersonKind.Teacher, school, _districts[school.DistrictIndex].Schools, seedHash, counter, options.MessyData)));
             }
             for (var s = 0; s < options.StudentsPerSchool; s++)
             {
-                _users.Append(new UserRecord(++_userCounter, school.DistrictIndex, new GeneratedPerson(PersonKind.Student, school.Index, false)));
+                var counter = ++_userCounter;
+                _users.Append(new UserRecord(counter, school.DistrictIndex, RosterGenerator.Person(PersonKind.Student, school, _districts[school.DistrictIndex].Schools, seedHash, counter, options.MessyData)));
             }
         }
         if (options.InitialEvents)

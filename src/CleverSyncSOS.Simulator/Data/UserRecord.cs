@@ -48,7 +48,9 @@ internal sealed class UserRecord
     {
         if (Json is null)
         {
-            return Generated.Kind == PersonKind.Student ? role == "student" : role == "teacher" || (role == "staff" && Generated.AlsoStaff);
+            return Generated.Kind == PersonKind.Student
+                ? role == "student" || (role == "teacher" && Generated.AlsoTeacher)
+                : role == "teacher" || (role == "staff" && Generated.AlsoStaff);
         }
         foreach (var m in _memberships)
         {
@@ -60,7 +62,7 @@ internal sealed class UserRecord
     /// <summary>True when the user belongs to <paramref name="school"/> through <paramref name="role"/> (any role when null).</summary>
     public bool InSchool(SchoolState school, string? role)
     {
-        if (Json is null) return Generated.SchoolIndex == school.Index && (role is null || HasRole(role));
+        if (Json is null) return Generated.IsAt(school.Index) && (role is null || HasRole(role));
         foreach (var m in _memberships)
         {
             if (role is not null && m.Role != role) continue;
@@ -71,7 +73,9 @@ internal sealed class UserRecord
 
     /// <summary>Every school id the user is attached to, through any role.</summary>
     public IEnumerable<string> SchoolIds(IReadOnlyList<SchoolState> schools) =>
-        Json is null ? [schools[Generated.SchoolIndex].Id] : _memberships.SelectMany(m => m.Schools).Distinct(StringComparer.Ordinal);
+        Json is null
+            ? Generated.SecondSchoolIndex >= 0 ? [schools[Generated.SchoolIndex].Id, schools[Generated.SecondSchoolIndex].Id] : [schools[Generated.SchoolIndex].Id]
+            : _memberships.SelectMany(m => m.Schools).Distinct(StringComparer.Ordinal);
 
     /// <summary>An immutable view to serialize outside the store lock.</summary>
     public UserSnapshot Snapshot() => Json is null ? new UserSnapshot(Counter, Generated, null) : new UserSnapshot(Counter, default, CachedBytes());

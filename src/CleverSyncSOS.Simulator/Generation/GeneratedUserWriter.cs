@@ -67,13 +67,15 @@ internal sealed class GeneratedUserWriter(RosterContext roster)
         w.WriteString("last_modified", Timestamps.Format(created.AddSeconds(random.Next(30 * 24 * 3600))));
 
         w.WriteStartObject("roles");
+        var second = person.SecondSchoolIndex >= 0 ? Roster.Schools[person.SecondSchoolIndex] : null;
         if (isStudent)
         {
-            WriteStudentRole(w, counter, school, name, ref random);
+            WriteStudentRole(w, counter, school, second, name, ref random);
+            if (person.AlsoTeacher) WriteTeacherRole(w, counter, school, second, name, ref random);
         }
         else
         {
-            WriteTeacherRole(w, counter, school, name, ref random);
+            WriteTeacherRole(w, counter, school, second, name, ref random);
             if (person.AlsoStaff) WriteStaffRole(w, counter, school, name, ref random);
         }
         w.WriteEndObject();
@@ -81,7 +83,7 @@ internal sealed class GeneratedUserWriter(RosterContext roster)
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void WriteStudentRole(Utf8JsonWriter w, long counter, SchoolState school, PersonName name, ref DeterministicRandom random)
+    private void WriteStudentRole(Utf8JsonWriter w, long counter, SchoolState school, SchoolState? second, PersonName name, ref DeterministicRandom random)
     {
         var number = (100000 + counter).ToString(CultureInfo.InvariantCulture);
         var grade = school.LowGrade + random.Next(school.HighGrade - school.LowGrade + 1);
@@ -90,7 +92,7 @@ internal sealed class GeneratedUserWriter(RosterContext roster)
         var gender = roll < 2 ? "X" : roll < 51 ? "F" : "M";
 
         w.WriteStartObject("student");
-        WriteSchools(w, school, withPrimary: true);
+        WriteSchools(w, school, second, withPrimary: true);
         w.WriteString("sis_id", number);
         w.WriteString("student_number", number);
         w.WriteString("state_id", StateId(counter));
@@ -117,10 +119,10 @@ internal sealed class GeneratedUserWriter(RosterContext roster)
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void WriteTeacherRole(Utf8JsonWriter w, long counter, SchoolState school, PersonName name, ref DeterministicRandom random)
+    private void WriteTeacherRole(Utf8JsonWriter w, long counter, SchoolState school, SchoolState? second, PersonName name, ref DeterministicRandom random)
     {
         w.WriteStartObject("teacher");
-        WriteSchools(w, school, withPrimary: true);
+        WriteSchools(w, school, second, withPrimary: true);
         w.WriteString("sis_id", "T-" + counter.ToString(CultureInfo.InvariantCulture));
         w.WriteString("teacher_number", (200000 + counter).ToString(CultureInfo.InvariantCulture));
         w.WriteString("state_id", StateId(counter));
@@ -136,7 +138,7 @@ internal sealed class GeneratedUserWriter(RosterContext roster)
     {
         var which = random.Next(StaffTitles.Length);
         w.WriteStartObject("staff");
-        WriteSchools(w, school, withPrimary: false); // Clever's staff role has schools[] only
+        WriteSchools(w, school, null, withPrimary: false); // Clever's staff role has schools[] only
         w.WriteString("staff_id", "S-" + counter.ToString(CultureInfo.InvariantCulture));
         w.WriteString("title", StaffTitles[which]);
         w.WriteString("department", StaffDepartments[which]);
@@ -147,11 +149,12 @@ internal sealed class GeneratedUserWriter(RosterContext roster)
         w.WriteEndObject();
     }
 
-    private static void WriteSchools(Utf8JsonWriter w, SchoolState school, bool withPrimary)
+    private static void WriteSchools(Utf8JsonWriter w, SchoolState school, SchoolState? second, bool withPrimary)
     {
         if (withPrimary) w.WriteString("school", school.Id);
         w.WriteStartArray("schools");
         w.WriteStringValue(school.Id);
+        if (second is not null) w.WriteStringValue(second.Id);
         w.WriteEndArray();
     }
 

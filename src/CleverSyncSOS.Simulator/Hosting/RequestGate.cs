@@ -47,6 +47,7 @@ internal sealed class RequestGate(SimulatorRuntime runtime)
         WriteRateLimitHeaders(context.Response.Headers, decision, runtime.Options.RateLimitHeaders);
         if (!decision.Allowed)
         {
+            runtime.Counters.CountRateLimited();
             await Responses.TooManyRequests(context);
             return;
         }

@@ -7,12 +7,15 @@ internal sealed class RequestCounters
 {
     private int _token;
     private int _data;
+    private int _rateLimited;
 
     public int Token => Volatile.Read(ref _token);
     public int Data => Volatile.Read(ref _data);
+    public int RateLimited => Volatile.Read(ref _rateLimited);
 
     public void CountToken() => Interlocked.Increment(ref _token);
     public void CountData() => Interlocked.Increment(ref _data);
+    public void CountRateLimited() => Interlocked.Increment(ref _rateLimited);
 }
 
 /// <summary>Everything the request pipeline and endpoints share for one running simulator.</summary>

@@ -127,7 +127,7 @@ public sealed class SurvivesEveryReadingTests
     {
         // Clever's minute compressed to 2 s on both sides: 40 requests a window, no X-Ratelimit-* header at all.
         await using var env = await SyncTestEnvironment.StartAsync(
-            Small(o => (o.RateLimitPerMinute, o.RateLimitWindowSeconds, o.StudentsPerSchool) = (40, 2, 600)),
+            Small(o => (o.RateLimitPerMinute, o.RateLimitWindowSeconds, o.StudentsPerSchool) = (40, 2, 400)),
             s =>
             {
                 s["CleverSyncSOS:CleverApi:PageSize"] = "10";
@@ -139,6 +139,7 @@ public sealed class SurvivesEveryReadingTests
         var result = Assert.Single(await env.SyncAsync());
 
         Assert.Equal(SyncStatus.Success, result.Status);
+        Assert.True(env.Simulator.RateLimitedCount > 0, "the rate limit was never reached");
         env.Simulator.Faults.RateLimitPerMinute = 100_000;
         using var reader = env.Reader();
         RosterAssert.StudentsEqual(await reader.GetSchoolUsersAsync(school.Id, "student"), await env.StudentsAsync(school.Id), school.Name);

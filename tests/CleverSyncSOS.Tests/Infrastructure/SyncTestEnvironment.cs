@@ -45,7 +45,8 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
     public static async Task<SyncTestEnvironment> StartAsync(SimulatorOptions? simulator = null, Action<Dictionary<string, string?>>? configure = null,
         Action<IServiceCollection>? services = null, DatabaseProvider provider = DatabaseProvider.Sqlite, bool behindProxy = false)
     {
-        var env = new SyncTestEnvironment(await CleverSimulator.StartAsync(simulator ?? SmallDistrict()), provider);
+        simulator ??= SmallDistrict();
+        var env = new SyncTestEnvironment(await CleverSimulator.StartAsync(simulator), provider);
         env.Proxy = behindProxy ? await HostileCleverProxy.StartAsync(env.Simulator.BaseUrl) : null;
         var settings = new Dictionary<string, string?>
         {
@@ -55,6 +56,8 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
             [$"{CleverAuthConfiguration.SectionName}:RetryPolicy:MaxRetries"] = "2",
             [$"{CleverAuthConfiguration.SectionName}:RetryPolicy:BaseDelaySeconds"] = "0.01",
             [$"{CleverApiOptions.SectionName}:PageSize"] = "100",
+            // The client knows Clever's window; tests shorten it on both sides.
+            [$"{CleverApiOptions.SectionName}:RateLimitWindowSeconds"] = simulator.RateLimitWindowSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (env._postgresPrefix is { } prefix)
         {
