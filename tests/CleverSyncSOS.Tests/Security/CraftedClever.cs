@@ -55,7 +55,8 @@ public sealed class CraftedClever : IAsyncDisposable
             }.ToJsonString(), "application/json")
             : Results.Json(new { error = "invalid_client" }, statusCode: 401));
         app.MapGet("/v3.0/schools", () => List(server._schools.Select(s => new JsonObject { ["id"] = s.Id, ["name"] = s.Name, ["district"] = DistrictId })));
-        app.MapGet("/v3.0/schools/{id}/users", (string id, string role) => server.Users(id, role));
+        // Routing leaves %2F encoded in a route value: decode it as Clever would see the id.
+        app.MapGet("/v3.0/schools/{id}/users", (string id, string role) => server.Users(Uri.UnescapeDataString(id), role));
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         server.TokenEndpoint = new Uri(address, "/oauth/tokens");
