@@ -45,6 +45,17 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
             + (startingAfter.Length > 0 ? $"&starting_after={Uri.EscapeDataString(startingAfter)}" : ""),
             CleverJsonContext.Default.CleverApiResponseCleverEvent, cancellationToken);
 
+    /// <summary>
+    /// Events of one school after <paramref name="startingAfter"/> ("" = from the oldest kept), oldest first, for
+    /// several record types at once (<c>users,sections</c>), so one cursor covers them all.
+    /// </summary>
+    public IAsyncEnumerable<CleverEvent> GetSchoolEventsAsync(DistrictCredentials district, string startingAfter, string schoolId,
+        IEnumerable<string> recordTypes, CancellationToken cancellationToken) =>
+        ReadAllAsync(district,
+            $"events?record_type={Uri.EscapeDataString(string.Join(",", recordTypes))}&school={Uri.EscapeDataString(schoolId)}&limit={options.Value.PageSize}"
+            + (startingAfter.Length > 0 ? $"&starting_after={Uri.EscapeDataString(startingAfter)}" : ""),
+            CleverJsonContext.Default.CleverApiResponseCleverEvent, cancellationToken);
+
     private async IAsyncEnumerable<T> ReadAllAsync<T>(DistrictCredentials district, string firstPage, JsonTypeInfo<CleverApiResponse<T>> typeInfo,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {

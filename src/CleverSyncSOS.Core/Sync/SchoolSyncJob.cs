@@ -4,6 +4,9 @@ using CleverSyncSOS.Clever;
 using CleverSyncSOS.Observability;
 using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Persistence.Session;
+using CleverSyncSOS.Sync.Applying;
+using CleverSyncSOS.Sync.Entities;
+using CleverSyncSOS.Sync.Planning;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,9 +20,10 @@ namespace CleverSyncSOS.Sync;
 public sealed partial class SchoolSyncJob(
     CleverApiClient clever,
     SchoolDatabases schoolDatabases,
+    SyncPlanner planner,
     SyncHistoryRecorder history,
-    FullRosterRead fullRead,
-    EventRosterUpdate eventUpdate,
+    FullSync fullSync,
+    EventSync eventSync,
     IOptions<SyncOptions> options,
     TimeProvider time,
     ILogger<SchoolSyncJob> logger)
@@ -27,6 +31,7 @@ public sealed partial class SchoolSyncJob(
     public async Task<SchoolSyncResult> RunAsync(SchoolSyncTarget target, SyncRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         var school = target.School;
+        var entities = SyncEntities.All;
         var started = time.GetTimestamp();
         using var scope = logger.BeginScope(new Dictionary<string, object>
         {
@@ -38,8 +43,8 @@ public sealed partial class SchoolSyncJob(
         activity?.SetTag("cleversync.school", school.CleverSchoolId);
         activity?.SetTag("cleversync.district", target.District.CleverDistrictId);
 
-        var plan = await history.PlanAsync(school, RosterEntity.All, request.ForceFull, options.Value, cancellationToken);
-        var outcomes = RosterEntity.All.Select(e => new EntitySyncOutcome(e.EntityType, plan.SyncType)).ToList();
+        var plan = await planner.PlanAsync(school, entities, request.ForceFull, cancellationToken);
+        IReadOnlyList<EntitySyncOutcome> outcomes = entities.Select(e => new EntitySyncOutcome(e.EntityType, plan.SyncType)).ToList();
         var rows = await history.StartAsync(school.SchoolId, outcomes, cancellationToken);
         using var runScope = logger.BeginScope(new Dictionary<string, object> { ["SyncId"] = string.Join(",", rows.Select(r => r.SyncId)) });
         LogStarting(logger, school.Name, plan.SyncType);
@@ -50,7 +55,8 @@ public sealed partial class SchoolSyncJob(
         var deletionsDone = false;
         try
         {
-            (cursor, deletionsDone) = await SyncAsync(target, request, plan, outcomes, progress, cancellationToken);
+            (outcomes, cursor) = await SyncAsync(target, request, plan, entities, progress, cancellationToken);
+            deletionsDone = outcomes.All(o => o.Warning is null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -62,9 +68,9 @@ public sealed partial class SchoolSyncJob(
             LogFailed(logger, ex, school.Name, error);
         }
 
-        foreach (var outcome in error is null ? [] : outcomes)
+        if (error is not null)
         {
-            outcome.Error = error;
+            outcomes = outcomes.Select(o => new EntitySyncOutcome(o.EntityType, o.SyncType) { Error = error }).ToList();
         }
 
         // The history row is written even when the run was cancelled.
@@ -84,39 +90,35 @@ public sealed partial class SchoolSyncJob(
         return result;
     }
 
-    private async Task<(string? Cursor, bool DeletionsDone)> SyncAsync(SchoolSyncTarget target, SyncRequest request, SyncPlan plan,
-        IReadOnlyList<EntitySyncOutcome> outcomes, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<EntitySyncOutcome> Outcomes, string? Cursor)> SyncAsync(SchoolSyncTarget target, SyncRequest request, SyncPlan plan,
+        IReadOnlyList<SyncEntity> entities, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        var useEvents = options.Value.UseEvents;
-        await using var context = await SchoolSyncContext.OpenAsync(target, request,
-            await schoolDatabases.OpenAsync(target.School, cancellationToken), schoolDatabases.Provider, options.Value.BatchSize,
-            time.GetUtcNow().UtcDateTime, outcomes, cancellationToken);
+        await using var transaction = await SchoolTransaction.OpenAsync(await schoolDatabases.OpenAsync(target.School, cancellationToken),
+            schoolDatabases.Provider, options.Value.BatchSize, time.GetUtcNow().UtcDateTime, cancellationToken);
 
-        if (plan.SyncType == SyncType.Incremental && plan.EventCursor is { } cursor)
+        var syncType = plan.SyncType;
+        if (syncType == SyncType.Incremental && plan.EventCursor is { } cursor)
         {
             try
             {
-                var next = await eventUpdate.ApplyAsync(context, cursor, progress, cancellationToken);
-                await context.CommitAsync(cancellationToken);
-                return (next, true);
+                var (outcomes, next) = await eventSync.RunAsync(transaction, target, entities, cursor, progress, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return (outcomes, next);
             }
             catch (CleverApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
             {
                 // Clever keeps events for 30 days; an older cursor means a full comparison is needed.
                 LogCursorExpired(logger, target.School.Name, ex.Message);
-                await context.RestartAsync(cancellationToken);
-                foreach (var outcome in outcomes)
-                {
-                    outcome.SyncType = SyncType.Reconciliation;
-                }
+                await transaction.RestartAsync(cancellationToken);
+                syncType = SyncType.Reconciliation;
             }
         }
 
         // Taken before the read, so a change made while the read runs is picked up by the next incremental sync.
-        var newCursor = useEvents ? await LatestEventIdAsync(target, cancellationToken) : null;
-        await fullRead.ReadAsync(context, progress, cancellationToken);
-        await context.CommitAsync(cancellationToken);
-        return (newCursor, outcomes.All(o => o.Warning is null));
+        var newCursor = options.Value.UseEvents ? await LatestEventIdAsync(target, cancellationToken) : null;
+        var results = await fullSync.RunAsync(transaction, target, entities, syncType, request.AllowMassDelete, progress, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (results, newCursor);
     }
 
     private async Task<string?> LatestEventIdAsync(SchoolSyncTarget target, CancellationToken cancellationToken)

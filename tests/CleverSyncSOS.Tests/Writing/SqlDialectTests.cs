@@ -1,6 +1,7 @@
 using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Persistence.Schools;
 using CleverSyncSOS.Sync;
+using CleverSyncSOS.Sync.Entities;
 using CleverSyncSOS.Sync.Writing;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,7 +16,7 @@ public sealed class SqlDialectTests
     private static RosterTableMap StudentMap(DatabaseProvider provider, string connectionString)
     {
         using var db = new SchoolDbContext(new DbContextOptionsBuilder<SchoolDbContext>().UseProvider(provider, connectionString).Options);
-        return RosterEntity.Student.Map(db.Model);
+        return SyncEntities.Student.Map(db.Model);
     }
 
     [Fact]

@@ -58,6 +58,21 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
     /// <summary>How many stored records the full read did not see.</summary>
     public Task<long> CountMissingAsync(CancellationToken cancellationToken) => ScalarAsync(dialect.CountMissing(map), cancellationToken);
 
+    /// <summary>Per group of a grouped table: its rows and how many of them the full read did not see.</summary>
+    public async Task<IReadOnlyList<(string Group, long Total, long Missing)>> CountMissingByGroupAsync(CancellationToken cancellationToken)
+    {
+        await using var command = Command(dialect.CountMissingByGroup(map));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var groups = new List<(string, long, long)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            groups.Add((reader.GetString(0), Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
+                Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return groups;
+    }
+
     /// <summary>The seed's full-sync rule: unseen records are deactivated, then the inactive ones deleted. Returns the deleted count.</summary>
     public async Task<int> DeactivateAndDeleteMissingAsync(CancellationToken cancellationToken)
     {
@@ -85,6 +100,20 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
         }
 
         return deleted;
+    }
+
+    /// <summary>Removes the rows of one group (a section's enrollments) that are not among <paramref name="keep"/>.</summary>
+    public async Task<int> DeleteGroupExceptAsync(string group, IReadOnlyList<string> keep, CancellationToken cancellationToken)
+    {
+        var keys = keep.Distinct(StringComparer.Ordinal).ToList();
+        await using var command = Command(dialect.DeleteGroupExcept(map, keys.Count));
+        AddParameter(command, "@g", group);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            AddParameter(command, $"@k{i}", keys[i]);
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
