@@ -21,6 +21,21 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
         ReadAllAsync(district, $"schools/{Uri.EscapeDataString(schoolId)}/users?role={role}&limit={options.Value.PageSize}",
             CleverJsonContext.Default.CleverApiResponseCleverUser, cancellationToken);
 
+    /// <summary>A school's sections, each with its students[] and teachers[] (Clever's enrollments).</summary>
+    public IAsyncEnumerable<CleverSection> GetSchoolSectionsAsync(DistrictCredentials district, string schoolId, CancellationToken cancellationToken) =>
+        ReadAllAsync(district, $"schools/{Uri.EscapeDataString(schoolId)}/sections?limit={options.Value.PageSize}",
+            CleverClassJsonContext.Default.CleverApiResponseCleverSection, cancellationToken);
+
+    /// <summary>The courses of a school's sections.</summary>
+    public IAsyncEnumerable<CleverCourse> GetSchoolCoursesAsync(DistrictCredentials district, string schoolId, CancellationToken cancellationToken) =>
+        ReadAllAsync(district, $"schools/{Uri.EscapeDataString(schoolId)}/courses?limit={options.Value.PageSize}",
+            CleverClassJsonContext.Default.CleverApiResponseCleverCourse, cancellationToken);
+
+    /// <summary>The terms of a school's sections.</summary>
+    public IAsyncEnumerable<CleverTerm> GetSchoolTermsAsync(DistrictCredentials district, string schoolId, CancellationToken cancellationToken) =>
+        ReadAllAsync(district, $"schools/{Uri.EscapeDataString(schoolId)}/terms?limit={options.Value.PageSize}",
+            CleverClassJsonContext.Default.CleverApiResponseCleverTerm, cancellationToken);
+
     public IAsyncEnumerable<CleverSchool> GetSchoolsAsync(DistrictCredentials district, CancellationToken cancellationToken) =>
         ReadAllAsync(district, $"schools?limit={options.Value.PageSize}", CleverJsonContext.Default.CleverApiResponseCleverSchool, cancellationToken);
 

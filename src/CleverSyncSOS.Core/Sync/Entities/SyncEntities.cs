@@ -5,7 +5,7 @@ using CleverSyncSOS.Persistence.Session;
 namespace CleverSyncSOS.Sync.Entities;
 
 /// <summary>Every entity the service syncs, each declared once. The order is the order of reads and deletions.</summary>
-public static class SyncEntities
+public static partial class SyncEntities
 {
     public static readonly CleverSource<CleverUser> StudentUsers = Users("student", (u, school) => u.IsStudentAt(school), u => u.Roles?.Student is not null);
 
@@ -46,7 +46,8 @@ public static class SyncEntities
         ],
     };
 
-    public static IReadOnlyList<SyncEntity> All { get; } = [Student, Teacher];
+    /// <summary>Sections come after the courses and terms they name; their enrollments after them (their deletion rule looks at the sections').</summary>
+    public static IReadOnlyList<SyncEntity> All { get; } = [Student, Teacher, Term, Course, Section, SectionStudent, SectionTeacher];
 
     /// <summary>A school's users of one role. A record is checked for the district, the role and the school asked for.</summary>
     private static CleverSource<CleverUser> Users(string role, Func<CleverUser, string, bool> isAt, Func<CleverUser, bool> hasRole) => new()
@@ -57,10 +58,10 @@ public static class SyncEntities
         Id = u => u.Id,
         LastModified = u => u.LastModified,
         Check = (u, scope) =>
-            u.District is { Length: > 0 } district && district != scope.CleverDistrictId ? $"belongs to district {district}, not {scope.CleverDistrictId}"
-            : !hasRole(u) ? $"has no {role} role"
+            OtherDistrict(u.District, scope)
+            ?? (!hasRole(u) ? $"has no {role} role"
             : !isAt(u, scope.CleverSchoolId) ? $"is not a {role} at school {scope.CleverSchoolId}"
-            : null,
+            : null),
         JsonType = CleverJsonContext.Default.CleverUser,
     };
 }
