@@ -133,5 +133,7 @@ public static class DependencyInjection
         services.AddScoped<Sync.Reading.SourceReader>();
         services.AddScoped<Sync.Applying.FullSync>();
         services.AddScoped<Sync.Applying.EventSync>();
+        services.AddSingleton<Sync.Changes.ChangeLogReader>();
+        services.AddScoped<Sync.Undo.RunUndo>();
     }
 }

@@ -5,6 +5,7 @@ using CleverSyncSOS.Observability;
 using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Persistence.Session;
 using CleverSyncSOS.Sync.Applying;
+using CleverSyncSOS.Sync.Changes;
 using CleverSyncSOS.Sync.Entities;
 using CleverSyncSOS.Sync.Planning;
 using Microsoft.Extensions.Logging;
@@ -31,7 +32,7 @@ public sealed partial class SchoolSyncJob(
     public async Task<SchoolSyncResult> RunAsync(SchoolSyncTarget target, SyncRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         var school = target.School;
-        var entities = SyncEntities.All;
+        var entities = SyncEntities.For(options.Value);
         var started = time.GetTimestamp();
         using var scope = logger.BeginScope(new Dictionary<string, object>
         {
@@ -45,7 +46,8 @@ public sealed partial class SchoolSyncJob(
 
         var plan = await planner.PlanAsync(school, entities, request.ForceFull, cancellationToken);
         IReadOnlyList<EntitySyncOutcome> outcomes = entities.Select(e => new EntitySyncOutcome(e.EntityType, plan.SyncType)).ToList();
-        var rows = await history.StartAsync(school.SchoolId, outcomes, cancellationToken);
+        // A dry run leaves no trace in SyncHistory either.
+        var rows = request.DryRun ? [] : await history.StartAsync(school.SchoolId, outcomes, cancellationToken);
         using var runScope = logger.BeginScope(new Dictionary<string, object> { ["SyncId"] = string.Join(",", rows.Select(r => r.SyncId)) });
         LogStarting(logger, school.Name, plan.SyncType);
         progress?.Report(new SyncProgress(school.Name, $"{plan.SyncType} sync"));
@@ -55,7 +57,8 @@ public sealed partial class SchoolSyncJob(
         var deletionsDone = false;
         try
         {
-            (outcomes, cursor) = await SyncAsync(target, request, plan, entities, progress, cancellationToken);
+            var syncIds = rows.ToDictionary(r => r.EntityType, r => r.SyncId, StringComparer.Ordinal);
+            (outcomes, cursor) = await SyncAsync(target, request, plan, entities, syncIds, progress, cancellationToken);
             deletionsDone = outcomes.All(o => o.Warning is null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -74,8 +77,12 @@ public sealed partial class SchoolSyncJob(
         }
 
         // The history row is written even when the run was cancelled.
-        await history.CompleteAsync(rows, outcomes, cursor, plan.LastSyncTimestamps, CancellationToken.None);
-        if (error is null && (plan.Full || !deletionsDone))
+        if (!request.DryRun)
+        {
+            await history.CompleteAsync(rows, outcomes, cursor, plan.LastSyncTimestamps, CancellationToken.None);
+        }
+
+        if (error is null && !request.DryRun && (plan.Full || !deletionsDone))
         {
             // Cleared only once a full sync's deletion step ran. Any run the mass-deletion guard stopped asks for a
             // full sync, so the warning repeats every run until an operator decides.
@@ -91,18 +98,55 @@ public sealed partial class SchoolSyncJob(
     }
 
     private async Task<(IReadOnlyList<EntitySyncOutcome> Outcomes, string? Cursor)> SyncAsync(SchoolSyncTarget target, SyncRequest request, SyncPlan plan,
-        IReadOnlyList<SyncEntity> entities, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+        IReadOnlyList<SyncEntity> entities, IReadOnlyDictionary<string, int> syncIds, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        await using var transaction = await SchoolTransaction.OpenAsync(await schoolDatabases.OpenAsync(target.School, cancellationToken),
-            schoolDatabases.Provider, options.Value.BatchSize, time.GetUtcNow().UtcDateTime, cancellationToken);
+        var sync = options.Value;
+        await using var transaction = await SchoolTransaction.OpenAsync(await schoolDatabases.OpenAsync(target.School, cancellationToken, migrate: !request.DryRun),
+            schoolDatabases.Provider, sync.BatchSize, time.GetUtcNow().UtcDateTime, cancellationToken);
 
+        // The change log is written in the run's transaction (a rolled-back run logs nothing); a restart needs a new writer.
+        ChangeLogWriter? changeLog = null;
+        async Task<ApplyMode> ModeAsync()
+        {
+            if (changeLog is not null)
+            {
+                await changeLog.DisposeAsync();
+            }
+
+            changeLog = sync.ChangeLog && !request.DryRun
+                ? new ChangeLogWriter(transaction.Connection, transaction.Transaction, transaction.Dialect, transaction.Model, syncIds, transaction.Now)
+                : null;
+            if (changeLog is not null)
+            {
+                await changeLog.PruneAsync(sync.ChangeLogRetentionDays, cancellationToken);
+            }
+
+            return new ApplyMode(request.AllowMassDelete, request.DryRun, changeLog);
+        }
+
+        try
+        {
+            return await RunStepsAsync(transaction, ModeAsync, target, request, plan, entities, progress, cancellationToken);
+        }
+        finally
+        {
+            if (changeLog is not null)
+            {
+                await changeLog.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<(IReadOnlyList<EntitySyncOutcome> Outcomes, string? Cursor)> RunStepsAsync(SchoolTransaction transaction, Func<Task<ApplyMode>> modeAsync,
+        SchoolSyncTarget target, SyncRequest request, SyncPlan plan, IReadOnlyList<SyncEntity> entities, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
         var syncType = plan.SyncType;
         if (syncType == SyncType.Incremental && plan.EventCursor is { } cursor)
         {
             try
             {
-                var (outcomes, next) = await eventSync.RunAsync(transaction, target, entities, cursor, progress, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
+                var (outcomes, next) = await eventSync.RunAsync(transaction, target, entities, cursor, await modeAsync(), progress, cancellationToken);
+                await CommitAsync(transaction, request, cancellationToken);
                 return (outcomes, next);
             }
             catch (CleverApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
@@ -116,10 +160,14 @@ public sealed partial class SchoolSyncJob(
 
         // Taken before the read, so a change made while the read runs is picked up by the next incremental sync.
         var newCursor = options.Value.UseEvents ? await LatestEventIdAsync(target, cancellationToken) : null;
-        var results = await fullSync.RunAsync(transaction, target, entities, syncType, request.AllowMassDelete, progress, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        var results = await fullSync.RunAsync(transaction, target, entities, syncType, await modeAsync(), progress, cancellationToken);
+        await CommitAsync(transaction, request, cancellationToken);
         return (results, newCursor);
     }
+
+    /// <summary>A dry run wrote nothing, and commits nothing: its transaction is rolled back when disposed.</summary>
+    private static Task CommitAsync(SchoolTransaction transaction, SyncRequest request, CancellationToken cancellationToken) =>
+        request.DryRun ? Task.CompletedTask : transaction.CommitAsync(cancellationToken);
 
     private async Task<string?> LatestEventIdAsync(SchoolSyncTarget target, CancellationToken cancellationToken)
     {

@@ -3,8 +3,9 @@ using CleverSyncSOS.Persistence.Session;
 
 namespace CleverSyncSOS.Sync;
 
-/// <summary>What to sync. <paramref name="School"/> is a SchoolId or a Clever school id; null means every active school.</summary>
-public sealed record SyncRequest(string? School = null, bool ForceFull = false, bool AllowMassDelete = false);
+/// <summary>What to sync. <paramref name="School"/> is a SchoolId or a Clever school id; null means every active school.
+/// <paramref name="DryRun"/>: read Clever and report what would change, writing nothing anywhere.</summary>
+public sealed record SyncRequest(string? School = null, bool ForceFull = false, bool AllowMassDelete = false, bool DryRun = false);
 
 /// <summary>One school to sync, with its district and where the district's credentials are.</summary>
 public sealed record SchoolSyncTarget(School School, District District, DistrictCredentials Credentials);
@@ -26,6 +27,9 @@ public sealed record EntitySyncOutcome(string EntityType, SyncType SyncType)
     public string? Warning { get; init; }
 
     public string? Error { get; init; }
+
+    /// <summary>A few of the record changes (for dry runs and reports); the change log has them all.</summary>
+    public IReadOnlyList<Changes.RecordChange> Examples { get; init; } = [];
 
     public string Status => Error is not null ? SyncStatus.Failed
         : Failed > 0 || Warning is not null ? SyncStatus.Partial

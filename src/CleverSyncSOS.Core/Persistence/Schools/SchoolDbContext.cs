@@ -12,6 +12,7 @@ public class SchoolDbContext(DbContextOptions<SchoolDbContext> options) : DbCont
     public DbSet<Term> Terms => Set<Term>();
     public DbSet<SectionStudent> SectionStudents => Set<SectionStudent>();
     public DbSet<SectionTeacher> SectionTeachers => Set<SectionTeacher>();
+    public DbSet<ChangeLogEntry> ChangeLog => Set<ChangeLogEntry>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         configurationBuilder.StoreDateTimesAsUtc();
@@ -103,6 +104,18 @@ public class SchoolDbContext(DbContextOptions<SchoolDbContext> options) : DbCont
             entity.Property(e => e.CleverSectionId).IsRequired().HasMaxLength(50);
             entity.Property(e => e.CleverTeacherId).IsRequired().HasMaxLength(50);
             entity.Property(e => e.IsActive).IsRequired().HasDefaultValue(true);
+        });
+
+        modelBuilder.Entity<ChangeLogEntry>(entity =>
+        {
+            entity.ToTable("ChangeLog");
+            entity.HasKey(e => e.ChangeId);
+            entity.HasIndex(e => e.SyncId);
+            entity.HasIndex(e => e.CleverId);
+            entity.HasIndex(e => e.ChangedAt);
+            entity.Property(e => e.EntityType).IsRequired().HasMaxLength(50);
+            entity.Property(e => e.CleverId).IsRequired().HasMaxLength(101);
+            entity.Property(e => e.Action).IsRequired().HasMaxLength(10);
         });
     }
 }

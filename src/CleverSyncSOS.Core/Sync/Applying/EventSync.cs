@@ -16,14 +16,14 @@ public sealed partial class EventSync(CleverApiClient clever, IOptions<SyncOptio
 {
     /// <summary>The entities' outcomes and the id of the last event read (the next cursor).</summary>
     public async Task<(IReadOnlyList<EntitySyncOutcome> Outcomes, string Cursor)> RunAsync(SchoolTransaction transaction, SchoolSyncTarget target,
-        IReadOnlyList<SyncEntity> entities, string cursor, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+        IReadOnlyList<SyncEntity> entities, string cursor, ApplyMode mode, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         var tables = new List<EntityTable>(entities.Count);
         try
         {
             foreach (var entity in entities)
             {
-                tables.Add(await EntityTable.OpenAsync(entity, transaction, cancellationToken));
+                tables.Add(await EntityTable.OpenAsync(entity, transaction, mode, cancellationToken));
             }
 
             var scope = new ReadScope(target.District.CleverDistrictId, target.School.CleverSchoolId);
@@ -105,7 +105,6 @@ public sealed partial class EventSync(CleverApiClient clever, IOptions<SyncOptio
             var grouped = table.Map.GroupColumn is not null;
             var upserts = new List<object?[]>();
             var deletes = new List<string>();
-            var deleted = 0;
             foreach (var (id, rows) in changes)
             {
                 var valid = new List<object?[]>();
@@ -125,7 +124,7 @@ public sealed partial class EventSync(CleverApiClient clever, IOptions<SyncOptio
                 if (grouped)
                 {
                     // The group's rows that are no longer there (a student who left the section); the rest are upserted.
-                    deleted += await table.Writer.DeleteGroupExceptAsync(id, (rows ?? []).Select(r => r[0] as string ?? "").ToList(), cancellationToken);
+                    await table.DeleteGroupExceptAsync(id, (rows ?? []).Select(r => r[0] as string ?? "").ToList(), cancellationToken);
                 }
                 else if (rows is null)
                 {
@@ -137,8 +136,7 @@ public sealed partial class EventSync(CleverApiClient clever, IOptions<SyncOptio
             }
 
             await table.UpsertAsync(upserts, cancellationToken);
-            deleted += await table.Writer.DeleteAsync(deletes, cancellationToken);
-            table.CountDeleted(deleted, countAsProcessed: true);
+            await table.DeleteAsync(deletes, cancellationToken);
             changes.Clear();
         }
     }

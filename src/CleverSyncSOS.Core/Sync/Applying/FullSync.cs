@@ -17,14 +17,14 @@ namespace CleverSyncSOS.Sync.Applying;
 public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> options, IOptions<CleverApiOptions> apiOptions, ILogger<FullSync> logger)
 {
     public async Task<IReadOnlyList<EntitySyncOutcome>> RunAsync(SchoolTransaction transaction, SchoolSyncTarget target, IReadOnlyList<SyncEntity> entities,
-        SyncType syncType, bool allowMassDelete, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+        SyncType syncType, ApplyMode mode, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         var tables = new List<EntityTable>(entities.Count);
         try
         {
             foreach (var entity in entities)
             {
-                tables.Add(await EntityTable.OpenAsync(entity, transaction, cancellationToken));
+                tables.Add(await EntityTable.OpenAsync(entity, transaction, mode, cancellationToken));
             }
 
             var scope = new ReadScope(target.District.CleverDistrictId, target.School.CleverSchoolId);
@@ -38,7 +38,7 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
             // Deletions come after every source's read succeeded: a failing teacher read must not follow deleted students.
             foreach (var table in tables)
             {
-                await RemoveMissingAsync(table, tables, readIds, target.School.CleverSchoolId, allowMassDelete, cancellationToken);
+                await RemoveMissingAsync(table, tables, readIds, target.School.CleverSchoolId, mode.AllowMassDelete, cancellationToken);
             }
 
             var outcomes = new List<EntitySyncOutcome>(tables.Count);
@@ -131,7 +131,7 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
             return;
         }
 
-        table.CountDeleted(await table.Writer.DeactivateAndDeleteMissingAsync(cancellationToken), countAsProcessed: false);
+        await table.DeleteMissingAsync(cancellationToken);
     }
 
     private async Task<string?> GuardAsync(EntityTable table, IReadOnlyList<EntityTable> tables, IReadOnlyDictionary<CleverSource, IReadOnlySet<string>> readIds,

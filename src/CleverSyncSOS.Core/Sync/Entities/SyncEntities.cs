@@ -49,6 +49,9 @@ public static partial class SyncEntities
     /// <summary>Sections come after the courses and terms they name; their enrollments after them (their deletion rule looks at the sections').</summary>
     public static IReadOnlyList<SyncEntity> All { get; } = [Student, Teacher, Term, Course, Section, SectionStudent, SectionTeacher];
 
+    /// <summary>The entities a school's sync covers with these options.</summary>
+    public static IReadOnlyList<SyncEntity> For(SyncOptions options) => options.SyncSections ? All : [Student, Teacher];
+
     /// <summary>A school's users of one role. A record is checked for the district, the role and the school asked for.</summary>
     private static CleverSource<CleverUser> Users(string role, Func<CleverUser, string, bool> isAt, Func<CleverUser, bool> hasRole) => new()
     {

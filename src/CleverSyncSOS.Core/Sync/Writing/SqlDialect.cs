@@ -69,6 +69,20 @@ public abstract class SqlDialect
         $"DELETE FROM {Quote(map.Table)} WHERE {Quote(map.GroupColumn!)} = @g" +
         (keys == 0 ? "" : $" AND {Quote(map.KeyColumn)} NOT IN ({string.Join(", ", Enumerable.Range(0, keys).Select(i => $"@k{i}"))})");
 
+    /// <summary>Stored rows (key, data columns, IsActive) by key (@k0...).</summary>
+    public string SelectRows(RosterTableMap map, int keys) =>
+        $"{SelectColumns(map)} WHERE t.{Quote(map.KeyColumn)} IN ({string.Join(", ", Enumerable.Range(0, keys).Select(i => $"@k{i}"))})";
+
+    /// <summary>Stored rows the full read did not see.</summary>
+    public string SelectMissingRows(RosterTableMap map) =>
+        $"{SelectColumns(map)} WHERE NOT EXISTS (SELECT 1 FROM {SeenTableName(map)} s WHERE s.id = t.{Quote(map.KeyColumn)})";
+
+    /// <summary>Stored rows of one group (@g).</summary>
+    public string SelectGroupRows(RosterTableMap map) => $"{SelectColumns(map)} WHERE t.{Quote(map.GroupColumn!)} = @g";
+
+    private string SelectColumns(RosterTableMap map) =>
+        $"SELECT {string.Join(", ", new[] { map.KeyColumn }.Concat(map.DataColumns).Append(map.IsActiveColumn).Select(c => "t." + Quote(c)))} FROM {Quote(map.Table)} t";
+
     public string ValuesRows(RosterTableMap map, int rows) => string.Join(",\n", Enumerable.Range(0, rows).Select(r =>
         "(" + string.Join(", ", Enumerable.Range(0, map.DataColumns.Count + 1).Select(c => $"@p{r}_{c}")) + $", {True}, NULL, @now, @now)"));
 

@@ -17,6 +17,50 @@ namespace CleverSyncSOS.Migrations.Sqlite.SchoolDb
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("CleverSyncSOS.Persistence.Schools.ChangeLogEntry", b =>
+                {
+                    b.Property<long>("ChangeId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CleverId")
+                        .IsRequired()
+                        .HasMaxLength(101)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EntityType")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NewValues")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OldValues")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SyncId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ChangeId");
+
+                    b.HasIndex("ChangedAt");
+
+                    b.HasIndex("CleverId");
+
+                    b.HasIndex("SyncId");
+
+                    b.ToTable("ChangeLog", (string)null);
+                });
+
             modelBuilder.Entity("CleverSyncSOS.Persistence.Schools.Course", b =>
                 {
                     b.Property<int>("CourseId")
