@@ -66,7 +66,8 @@ internal sealed class EntityTable : IAsyncDisposable
             latest[(string)row[0]!] = row;
         }
 
-        var stored = await Writer.ReadRowsAsync(latest.Keys, cancellationToken);
+        // A table empty when the step began (a first sync) holds nothing to compare with: every row is new.
+        var stored = CountBefore == 0 ? [] : await Writer.ReadRowsAsync(latest.Keys, cancellationToken);
         var changes = latest.Values.Select(row => RowDiff.Compare(Entity.EntityType, Map, stored.GetValueOrDefault((string)row[0]!), row))
             .OfType<RecordChange>().ToList();
         if (!_mode.DryRun)
