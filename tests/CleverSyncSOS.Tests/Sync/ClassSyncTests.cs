@@ -138,6 +138,8 @@ public sealed class ClassSyncTests
         var ids = env.Simulator.Store.GetSectionIds(school.Id);
         var teacher = env.Simulator.Store.GetUserIds(school.Id, "teacher")[0];
         env.Simulator.Store.RenameSection(ids[0], "Algebra I - Honors");
+        var course = (string)env.Simulator.Store.GetSections(school.Id)[2]["course"]!;
+        env.Simulator.Store.RenameCourse(course, "Algebra I (new syllabus)");
         env.Simulator.Store.RemoveSection(ids[1]);
         var added = env.Simulator.Store.AddSection(school.Id, teacher, env.Simulator.Store.GetUserIds(school.Id, "student").Take(3));
 
@@ -148,6 +150,7 @@ public sealed class ClassSyncTests
         AssertSectionsEqual(env.Simulator.Store.GetSections(school.Id), await db.Sections.AsNoTracking().ToListAsync(),
             await db.SectionStudents.AsNoTracking().ToListAsync(), await db.SectionTeachers.AsNoTracking().ToListAsync());
         Assert.True((await db.SectionTeachers.SingleAsync(t => t.CleverSectionId == added)).IsPrimary);
+        Assert.Equal("Algebra I (new syllabus)", (await db.Courses.SingleAsync(c => c.CleverCourseId == course)).Name);
     }
 
     internal static void AssertSectionsEqual(IReadOnlyList<JsonObject> served, List<Section> sections, List<SectionStudent> students, List<SectionTeacher> teachers)
