@@ -58,6 +58,12 @@ public sealed record WorkerRequest
     /// <summary>rawwrite only: also time the service's own writer (RosterTableWriter) on the same rows, no HTTP, at these batch sizes.</summary>
     public List<int> EngineWriterBatchSizes { get; init; } = [];
 
+    /// <summary>Also sync sections, courses, terms and enrollments (the classes scenario); off elsewhere, so those figures stay students and teachers.</summary>
+    public bool SyncSections { get; init; }
+
+    /// <summary>The change log (on in production): off to measure what it costs.</summary>
+    public bool ChangeLog { get; init; } = true;
+
     /// <summary>naive only: SaveChanges every this many records.</summary>
     public int NaiveSaveEvery { get; init; } = 1_000;
 }

@@ -147,7 +147,11 @@ public static class DependencyInjection
         services.AddSingleton<SyncHistoryRecorder>();
         services.AddSingleton<SyncOrchestrator>();
         services.AddScoped<SchoolSyncJob>();
-        services.AddScoped<FullRosterRead>();
-        services.AddScoped<EventRosterUpdate>();
+        services.AddSingleton<Sync.Planning.SyncPlanner>();
+        services.AddScoped<Sync.Reading.SourceReader>();
+        services.AddScoped<Sync.Applying.FullSync>();
+        services.AddScoped<Sync.Applying.EventSync>();
+        services.AddSingleton<Sync.Changes.ChangeLogReader>();
+        services.AddScoped<Sync.Undo.RunUndo>();
     }
 }

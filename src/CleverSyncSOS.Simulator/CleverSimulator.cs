@@ -88,6 +88,7 @@ public sealed class CleverSimulator : IAsyncDisposable
         Endpoints.TokenEndpoint.Map(app, runtime);
         DataEndpoints.Map(app, runtime);
         EventEndpoints.Map(app, runtime);
+        ClassEndpoints.Map(app, runtime);
         AdminEndpoints.Map(app, runtime);
         app.MapFallback("{*path}", (RequestDelegate)Responses.NotFoundHtml);
 

@@ -10,6 +10,12 @@ public sealed class SimulatorOptions
     public int StudentsPerSchool { get; set; } = 300;
     public int TeachersPerSchool { get; set; } = 30;
 
+    /// <summary>Sections per school; null gives one per teacher.</summary>
+    public int? SectionsPerSchool { get; set; }
+
+    /// <summary>Sections each student is enrolled in (at most the school's sections).</summary>
+    public int SectionsPerStudent { get; set; } = 4;
+
     /// <summary>null = tokens never expire (real Clever); set = tokens carry "expires_in" and expire.</summary>
     public int? TokenLifetimeSeconds { get; set; }
 

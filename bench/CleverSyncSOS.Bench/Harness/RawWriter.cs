@@ -2,6 +2,7 @@ using System.Data.Common;
 using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Persistence.Schools;
 using CleverSyncSOS.Sync;
+using CleverSyncSOS.Sync.Entities;
 using CleverSyncSOS.Sync.Writing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -217,7 +218,7 @@ public static class RawWriter
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var table in tables)
         {
-            var entity = table.Entity == typeof(Student) ? RosterEntity.Student : RosterEntity.Teacher;
+            var entity = table.Entity == typeof(Student) ? SyncEntities.Student : SyncEntities.Teacher;
             await using var writer = new RosterTableWriter(connection, transaction, dialect, entity.Map(db.Model), batchSize, now);
             await writer.BeginSeenAsync(cancellationToken);
             foreach (var batch in table.Rows.Chunk(batchSize))

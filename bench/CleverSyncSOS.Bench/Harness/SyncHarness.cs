@@ -22,7 +22,9 @@ public sealed record HarnessSettings(
     string? PostgresServer,
     string? PostgresPrefix,
     int PageSize = 10_000,
-    Action<IServiceCollection>? Services = null);
+    Action<IServiceCollection>? Services = null,
+    bool SyncSections = false,
+    bool ChangeLog = true);
 
 /// <summary>
 /// The real service, wired through its own composition root (<c>AddCleverSyncCore</c>) with production defaults,
@@ -86,6 +88,8 @@ public sealed class SyncHarness : IAsyncDisposable
             [$"{CleverAuthConfiguration.SectionName}:TokenEndpoint"] = new Uri(simulator, "oauth/tokens").ToString(),
             [$"{CleverApiOptions.SectionName}:BaseUrl"] = new Uri(simulator, "v3.0/").ToString(),
             [$"{CleverApiOptions.SectionName}:PageSize"] = _settings.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"{SyncOptions.SectionName}:{nameof(SyncOptions.SyncSections)}"] = _settings.SyncSections.ToString(),
+            [$"{SyncOptions.SectionName}:{nameof(SyncOptions.ChangeLog)}"] = _settings.ChangeLog.ToString(),
         };
         if (_postgresPrefix is { } prefix)
         {

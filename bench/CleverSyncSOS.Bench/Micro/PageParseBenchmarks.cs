@@ -6,6 +6,7 @@ using CleverSyncSOS.Clever;
 using CleverSyncSOS.Persistence.Schools;
 using CleverSyncSOS.Simulator;
 using CleverSyncSOS.Sync;
+using CleverSyncSOS.Sync.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace CleverSyncSOS.Bench.Micro;
@@ -43,7 +44,7 @@ public class PageParseBenchmarks
         _page = Encoding.UTF8.GetBytes(page.ToJsonString());
         _users = [.. Parse().Data!.Select(d => d.Data!)];
         using var db = new SchoolDbContext(new DbContextOptionsBuilder<SchoolDbContext>().UseSqlite("Data Source=:memory:").Options);
-        _validator = new RecordValidator(RosterEntity.Student.Map(db.Model));
+        _validator = new RecordValidator(SyncEntities.Student.Map(db.Model));
     }
 
     [Benchmark]
@@ -55,7 +56,7 @@ public class PageParseBenchmarks
         var valid = 0;
         foreach (var user in _users)
         {
-            if (_validator.Validate(RosterEntity.Student.ToRow(user)) is null)
+            if (_validator.Validate(SyncEntities.Student.RowsOf(user)[0]) is null)
             {
                 valid++;
             }

@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Persistence.Schools;
 using CleverSyncSOS.Sync;
+using CleverSyncSOS.Sync.Entities;
 using CleverSyncSOS.Sync.Writing;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,7 +26,7 @@ public class SqlGenerationBenchmarks
     {
         var options = new DbContextOptionsBuilder<SchoolDbContext>().UseProvider(Provider, Provider == DatabaseProvider.Sqlite ? "Data Source=:memory:" : "Host=127.0.0.1").Options;
         using var db = new SchoolDbContext(options);
-        _map = RosterEntity.Student.Map(db.Model);
+        _map = SyncEntities.Student.Map(db.Model);
         _dialect = SqlDialect.For(Provider);
     }
 

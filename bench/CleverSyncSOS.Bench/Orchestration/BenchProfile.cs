@@ -39,6 +39,12 @@ public sealed record BenchProfile
     public required int RateLimitWindowSeconds { get; init; }
     public required int LatencyMilliseconds { get; init; }
 
+    /// <summary>The classes scenario: a school with sections and enrollments (students × sections per student), synced with and without the change log.</summary>
+    public required int ClassesStudents { get; init; }
+
+    public required int ClassesSections { get; init; }
+    public required int ClassesSectionsPerStudent { get; init; }
+
     public static BenchProfile Full { get; } = new()
     {
         Name = "full",
@@ -59,6 +65,9 @@ public sealed record BenchProfile
         RateLimitPerWindow = 1_200,
         RateLimitWindowSeconds = 60,
         LatencyMilliseconds = 50,
+        ClassesStudents = 100_000,
+        ClassesSections = 4_000,
+        ClassesSectionsPerStudent = 6,
     };
 
     /// <summary>Small sizes, a 5 s rate-limit window with a proportional limit (100 per 5 s = 1 200 a minute).</summary>
@@ -80,5 +89,8 @@ public sealed record BenchProfile
         RateLimitPerWindow = 100,
         RateLimitWindowSeconds = 5,
         LatencyMilliseconds = 50,
+        ClassesStudents = 5_000,
+        ClassesSections = 200,
+        ClassesSectionsPerStudent = 6,
     };
 }

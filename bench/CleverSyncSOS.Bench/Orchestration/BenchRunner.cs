@@ -43,6 +43,7 @@ internal sealed class BenchRunner(BenchProfile profile, string resultsDirectory,
                     await RunSchoolSizeAsync(size, cancellationToken);
                 }
 
+                await RunClassesAsync(cancellationToken);
                 await RunDistrictAsync(cancellationToken);
                 await RunRateLimitedAsync(cancellationToken);
             }
@@ -136,6 +137,38 @@ internal sealed class BenchRunner(BenchProfile profile, string resultsDirectory,
         await RunAsync("full", "Sqlite", size, simulator, school, cancellationToken, request => request with { Incremental = incremental });
     }
 
+    /// <summary>
+    /// A school with sections and enrollments, fully synced without the change log and then with it (each into
+    /// fresh databases): the throughput with classes, and what the change log costs as a ratio.
+    /// </summary>
+    private async Task RunClassesAsync(CancellationToken cancellationToken)
+    {
+        if (only is not null && !only.Contains("classes"))
+        {
+            return;
+        }
+
+        var size = profile.ClassesStudents;
+        log.WriteLine($"== Classes: {size:N0} students, {profile.ClassesSections:N0} sections, {profile.ClassesSectionsPerStudent} sections a student");
+        await using var simulator = await CleverSimulator.StartAsync(new SimulatorOptions
+        {
+            Seed = 20261127,
+            Districts = 1,
+            SchoolsPerDistrict = 1,
+            StudentsPerSchool = size,
+            TeachersPerSchool = size / 20,
+            SectionsPerSchool = profile.ClassesSections,
+            SectionsPerStudent = profile.ClassesSectionsPerStudent,
+            RateLimitPerMinute = 1_000_000_000,
+        });
+        var school = simulator.Districts[0].Schools[0].Id;
+        foreach (var provider in new[] { "Sqlite", "PostgreSql" })
+        {
+            await RunAsync("full", provider, size, simulator, school, cancellationToken, r => r with { SyncSections = true, ChangeLog = false }, label: "classes");
+            await RunAsync("full", provider, size, simulator, school, cancellationToken, r => r with { SyncSections = true, ChangeLog = true }, label: "classes-changelog");
+        }
+    }
+
     private async Task RunDistrictAsync(CancellationToken cancellationToken)
     {
         if (only is not null && !only.Contains("district"))
@@ -171,7 +204,7 @@ internal sealed class BenchRunner(BenchProfile profile, string resultsDirectory,
     {
         var key = RunResults.Key(label ?? scenario, provider, size);
         var postgres = provider == "PostgreSql";
-        if (only is not null && !only.Contains(scenario) && !only.Contains($"{scenario}/{provider}"))
+        if (only is not null && !only.Contains(scenario) && !only.Contains($"{scenario}/{provider}") && (label is null || !only.Contains(label)))
         {
             _results.Skip(key, "not selected (--only)");
             return;

@@ -111,6 +111,29 @@ internal sealed class ReportBuilder(BenchProfile profile, RunResults results, st
             ratios.Info["districtVsSingleSchoolRate"] = district;
         }
 
+        foreach (var provider in new[] { Sqlite, Postgres })
+        {
+            var without = Get("classes", provider, profile.ClassesStudents, "full");
+            var with = Get("classes-changelog", provider, profile.ClassesStudents, "full");
+            var suffix = provider == Sqlite ? "" : "PostgreSql";
+            if (without?.RecordsPerSecond is { } plain)
+            {
+                ratios.Info[$"classesRecordsPerSecond{suffix}"] = plain;
+            }
+
+            if (with?.RecordsPerSecond is { } logged)
+            {
+                ratios.Info[$"classesWithChangeLogRecordsPerSecond{suffix}"] = logged;
+            }
+
+            if (Divide(with?.Seconds, without?.Seconds) is { } cost)
+            {
+                ratios.Info[$"changeLogCostRatio{suffix}"] = cost;
+            }
+        }
+
+        notes.Add($"Classes: a school of {profile.ClassesStudents:N0} students with {profile.ClassesSections:N0} sections, {profile.ClassesSectionsPerStudent} a student; records = students, teachers, terms, courses, sections and enrollments. changeLogCostRatio = time with the change log / time without (a first full sync, so every record is logged as created).");
+
         if (profile.Name == "quick")
         {
             notes.Add("Quick run: small schools and a short warm-up, to check that every scenario works; fixed costs dominate at these sizes, so judge the targets on the full run.");

@@ -4,6 +4,7 @@ using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Persistence.Schools;
 using CleverSyncSOS.Simulator;
 using CleverSyncSOS.Sync;
+using CleverSyncSOS.Sync.Entities;
 
 namespace CleverSyncSOS.Bench.Workers;
 
@@ -177,8 +178,8 @@ internal static class BaselineWorkers
         school ??= reader.District.Schools[0].Id;
         var students = new List<object?[]>();
         var teachers = new List<object?[]>();
-        await reader.ReadSchoolUsersAsync(school, "student", pageSize, u => students.Add(RosterEntity.Student.ToRow(u)), cancellationToken);
-        await reader.ReadSchoolUsersAsync(school, "teacher", pageSize, u => teachers.Add(RosterEntity.Teacher.ToRow(u)), cancellationToken);
+        await reader.ReadSchoolUsersAsync(school, "student", pageSize, u => students.Add(SyncEntities.Student.RowsOf(u)[0]), cancellationToken);
+        await reader.ReadSchoolUsersAsync(school, "teacher", pageSize, u => teachers.Add(SyncEntities.Teacher.RowsOf(u)[0]), cancellationToken);
         return [new TableRows(typeof(Student), students), new TableRows(typeof(Teacher), teachers)];
     }
 }

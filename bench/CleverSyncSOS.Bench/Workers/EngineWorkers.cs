@@ -115,7 +115,7 @@ internal static class EngineWorkers
 
     public static HarnessSettings Settings(WorkerRequest request, string simulatorUrl, int? pageSize = null, Action<IServiceCollection>? services = null) =>
         new(simulatorUrl, request.WorkDirectory, Enum.Parse<DatabaseProvider>(request.Provider), request.PostgresServer, request.PostgresPrefix,
-            pageSize ?? request.PageSize, services);
+            pageSize ?? request.PageSize, services, request.SyncSections, request.ChangeLog);
 
     private static async Task<Measurement> MeasureSyncAsync(string name, SyncHarness harness, string? school, bool memory, CancellationToken cancellationToken)
     {

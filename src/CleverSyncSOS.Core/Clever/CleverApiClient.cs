@@ -29,6 +29,21 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
         ReadAllAsync(district, $"schools/{Uri.EscapeDataString(schoolId)}/users?role={role}&limit={options.Value.PageSize}",
             CleverJsonContext.Default.CleverApiResponseCleverUser, cancellationToken);
 
+    /// <summary>A school's sections, each with its students[] and teachers[] (Clever's enrollments).</summary>
+    public IAsyncEnumerable<CleverSection> GetSchoolSectionsAsync(DistrictCredentials district, string schoolId, CancellationToken cancellationToken) =>
+        ReadAllAsync(district, $"schools/{Uri.EscapeDataString(schoolId)}/sections?limit={options.Value.PageSize}",
+            CleverClassJsonContext.Default.CleverApiResponseCleverSection, cancellationToken);
+
+    /// <summary>The courses of a school's sections.</summary>
+    public IAsyncEnumerable<CleverCourse> GetSchoolCoursesAsync(DistrictCredentials district, string schoolId, CancellationToken cancellationToken) =>
+        ReadAllAsync(district, $"schools/{Uri.EscapeDataString(schoolId)}/courses?limit={options.Value.PageSize}",
+            CleverClassJsonContext.Default.CleverApiResponseCleverCourse, cancellationToken);
+
+    /// <summary>The terms of a school's sections.</summary>
+    public IAsyncEnumerable<CleverTerm> GetSchoolTermsAsync(DistrictCredentials district, string schoolId, CancellationToken cancellationToken) =>
+        ReadAllAsync(district, $"schools/{Uri.EscapeDataString(schoolId)}/terms?limit={options.Value.PageSize}",
+            CleverClassJsonContext.Default.CleverApiResponseCleverTerm, cancellationToken);
+
     public IAsyncEnumerable<CleverSchool> GetSchoolsAsync(DistrictCredentials district, CancellationToken cancellationToken) =>
         ReadAllAsync(district, $"schools?limit={options.Value.PageSize}", CleverJsonContext.Default.CleverApiResponseCleverSchool, cancellationToken);
 
@@ -64,20 +79,23 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
     }
 
     /// <summary>
-    /// User events of one school after <paramref name="startingAfter"/> ("" = from the oldest kept), oldest first.
+    /// Events of one school after <paramref name="startingAfter"/> ("" = from the oldest kept), oldest first, for
+    /// several record types at once (<c>users</c>, <c>sections</c>, ...), so one cursor covers them all. Each type is
+    /// its own <c>record_type</c> parameter, the form Clever documents.
     /// A cursor Clever no longer keeps is a <see cref="CleverApiException"/> with 404, however the server answers
     /// the list (a 404, a 400, or a 200 from its oldest kept event, which would silently skip events): the cursor
     /// event itself is looked up first.
     /// </summary>
-    public async IAsyncEnumerable<CleverEvent> GetUserEventsAsync(DistrictCredentials district, string startingAfter, string schoolId,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<CleverEvent> GetSchoolEventsAsync(DistrictCredentials district, string startingAfter, string schoolId,
+        IEnumerable<string> recordTypes, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (startingAfter.Length > 0)
         {
             await EnsureEventKeptAsync(district, startingAfter, cancellationToken);
         }
 
-        var first = $"{EventsPath}?record_type=users&school={Uri.EscapeDataString(schoolId)}&limit={options.Value.PageSize}"
+        var types = string.Concat(recordTypes.Select(t => $"record_type={Uri.EscapeDataString(t)}&"));
+        var first = $"{EventsPath}?{types}school={Uri.EscapeDataString(schoolId)}&limit={options.Value.PageSize}"
             + (startingAfter.Length > 0 ? $"&starting_after={Uri.EscapeDataString(startingAfter)}" : "");
         var pages = ReadAllAsync(district, first, CleverJsonContext.Default.CleverApiResponseCleverEvent, cancellationToken);
         await using var changes = pages.GetAsyncEnumerator(cancellationToken);
@@ -158,7 +176,10 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
         var query = next.Query.TrimStart('?');
         foreach (var key in missing)
         {
-            query += (query.Length > 0 ? "&" : "") + Uri.EscapeDataString(key!) + "=" + Uri.EscapeDataString(asked[key]!);
+            foreach (var value in asked.GetValues(key) ?? [])
+            {
+                query += (query.Length > 0 ? "&" : "") + Uri.EscapeDataString(key!) + "=" + Uri.EscapeDataString(value);
+            }
         }
 
         return new UriBuilder(next) { Query = query }.Uri;

@@ -7,11 +7,7 @@ public sealed record CleverStudent(
     string? Email,
     string? Grade,
     string? StudentNumber,
-    DateTime? LastModified)
-{
-    /// <summary>The values of a Students row, in the order of the roster table map.</summary>
-    public object?[] ToRow() => [Id, Name.First, Name.Last, Email, Grade, StudentNumber, LastModified];
-}
+    DateTime? LastModified);
 
 /// <summary>A teacher as read from Clever (seed entity 11), flattened from the user's teacher role.</summary>
 public sealed record CleverTeacher(
@@ -19,8 +15,4 @@ public sealed record CleverTeacher(
     CleverName Name,
     string? Email,
     string? Title,
-    DateTime? LastModified)
-{
-    /// <summary>The values of a Teachers row, in the order of the roster table map.</summary>
-    public object?[] ToRow() => [Id, Name.First, Name.Last, Email, Title, LastModified];
-}
+    DateTime? LastModified);

@@ -33,12 +33,10 @@ public sealed class LenientStringConverter : JsonConverter<string>
 public sealed class LenientRecordConverterFactory : JsonConverterFactory
 {
     public override bool CanConvert(Type typeToConvert) =>
-        typeToConvert == typeof(CleverUser) || typeToConvert == typeof(CleverSchool) || typeToConvert == typeof(CleverEvent);
+        typeToConvert.IsClass && typeof(ICleverRecord).IsAssignableFrom(typeToConvert) && typeToConvert.GetConstructor(Type.EmptyTypes) is not null;
 
     public override JsonConverter? CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
-        typeToConvert == typeof(CleverUser) ? new LenientRecordConverter<CleverUser>()
-        : typeToConvert == typeof(CleverSchool) ? new LenientRecordConverter<CleverSchool>()
-        : new LenientRecordConverter<CleverEvent>();
+        (JsonConverter?)Activator.CreateInstance(typeof(LenientRecordConverter<>).MakeGenericType(typeToConvert));
 }
 
 /// <summary>

@@ -23,11 +23,14 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
 
     public DatabaseProvider Provider => options.Value.SchoolDbProvider;
 
-    /// <summary>Opens the school's database; fails with a message naming the school and the missing secret.</summary>
-    public async Task<SchoolDbContext> OpenAsync(School school, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the school's database; fails with a message naming the school and the missing secret.
+    /// <paramref name="migrate"/> false (a dry run) opens it as it is: migrating takes a lock, which is a write.
+    /// </summary>
+    public async Task<SchoolDbContext> OpenAsync(School school, CancellationToken cancellationToken, bool migrate = true)
     {
         var db = new SchoolDbContext(BuildOptions(await ConnectionStringAsync(school, cancellationToken)));
-        if (!_migrated.ContainsKey(school.CleverSchoolId))
+        if (migrate && !_migrated.ContainsKey(school.CleverSchoolId))
         {
             // A school provisioned by an older version gets the new migrations before its first sync.
             await db.Database.MigrateAsync(cancellationToken);

@@ -4,6 +4,10 @@ using CleverSyncSOS.Clever;
 using CleverSyncSOS.Observability;
 using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Persistence.Session;
+using CleverSyncSOS.Sync.Applying;
+using CleverSyncSOS.Sync.Changes;
+using CleverSyncSOS.Sync.Entities;
+using CleverSyncSOS.Sync.Planning;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,9 +21,10 @@ namespace CleverSyncSOS.Sync;
 public sealed partial class SchoolSyncJob(
     CleverApiClient clever,
     SchoolDatabases schoolDatabases,
+    SyncPlanner planner,
     SyncHistoryRecorder history,
-    FullRosterRead fullRead,
-    EventRosterUpdate eventUpdate,
+    FullSync fullSync,
+    EventSync eventSync,
     IOptions<SyncOptions> options,
     TimeProvider time,
     ILogger<SchoolSyncJob> logger)
@@ -27,15 +32,17 @@ public sealed partial class SchoolSyncJob(
     public async Task<SchoolSyncResult> RunAsync(SchoolSyncTarget target, SyncRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         var school = target.School;
+        var entities = SyncEntities.For(options.Value);
         var started = time.GetTimestamp();
         using var scope = logger.BeginScope(LogScope.ForSchool(target.District.CleverDistrictId, school.CleverSchoolId, school.SchoolId));
         using var activity = CleverSyncTelemetry.ActivitySource.StartActivity("SchoolSync");
         activity?.SetTag("cleversync.school", school.CleverSchoolId);
         activity?.SetTag("cleversync.district", target.District.CleverDistrictId);
 
-        var plan = await history.PlanAsync(school, RosterEntity.All, request.ForceFull, options.Value, cancellationToken);
-        var outcomes = RosterEntity.All.Select(e => new EntitySyncOutcome(e.EntityType, plan.SyncType)).ToList();
-        var rows = await history.StartAsync(school.SchoolId, outcomes, cancellationToken);
+        var plan = await planner.PlanAsync(school, entities, request.ForceFull, cancellationToken);
+        IReadOnlyList<EntitySyncOutcome> outcomes = entities.Select(e => new EntitySyncOutcome(e.EntityType, plan.SyncType)).ToList();
+        // A dry run leaves no trace in SyncHistory either.
+        var rows = request.DryRun ? [] : await history.StartAsync(school.SchoolId, outcomes, cancellationToken);
         using var runScope = logger.BeginScope(LogScope.ForRun(rows.Select(r => r.SyncId)));
         LogStarting(logger, school.Name, plan.SyncType);
         progress?.Report(new SyncProgress(school.Name, $"{plan.SyncType} sync"));
@@ -45,7 +52,9 @@ public sealed partial class SchoolSyncJob(
         var deletionsDone = false;
         try
         {
-            (cursor, deletionsDone) = await SyncAsync(target, request, plan, outcomes, progress, cancellationToken);
+            var syncIds = rows.ToDictionary(r => r.EntityType, r => r.SyncId, StringComparer.Ordinal);
+            (outcomes, cursor) = await SyncAsync(target, request, plan, entities, syncIds, progress, cancellationToken);
+            deletionsDone = outcomes.All(o => o.Warning is null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -57,14 +66,18 @@ public sealed partial class SchoolSyncJob(
             LogFailed(logger, ex, school.Name, error);
         }
 
-        foreach (var outcome in error is null ? [] : outcomes)
+        if (error is not null)
         {
-            outcome.Error = error;
+            outcomes = outcomes.Select(o => new EntitySyncOutcome(o.EntityType, o.SyncType) { Error = error }).ToList();
         }
 
         // The history row is written even when the run was cancelled.
-        await history.CompleteAsync(rows, outcomes, cursor, plan.LastSyncTimestamps, CancellationToken.None);
-        if (error is null && (plan.Full || !deletionsDone))
+        if (!request.DryRun)
+        {
+            await history.CompleteAsync(rows, outcomes, cursor, plan.LastSyncTimestamps, CancellationToken.None);
+        }
+
+        if (error is null && !request.DryRun && (plan.Full || !deletionsDone))
         {
             // Cleared only once a full sync's deletion step ran. Any run the mass-deletion guard stopped asks for a
             // full sync, so the warning repeats every run until an operator decides.
@@ -79,40 +92,77 @@ public sealed partial class SchoolSyncJob(
         return result;
     }
 
-    private async Task<(string? Cursor, bool DeletionsDone)> SyncAsync(SchoolSyncTarget target, SyncRequest request, SyncPlan plan,
-        IReadOnlyList<EntitySyncOutcome> outcomes, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<EntitySyncOutcome> Outcomes, string? Cursor)> SyncAsync(SchoolSyncTarget target, SyncRequest request, SyncPlan plan,
+        IReadOnlyList<SyncEntity> entities, IReadOnlyDictionary<string, int> syncIds, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        var useEvents = options.Value.UseEvents;
-        await using var context = await SchoolSyncContext.OpenAsync(target, request,
-            await schoolDatabases.OpenAsync(target.School, cancellationToken), schoolDatabases.Provider, options.Value.BatchSize,
-            time.GetUtcNow().UtcDateTime, outcomes, cancellationToken);
+        var sync = options.Value;
+        await using var transaction = await SchoolTransaction.OpenAsync(await schoolDatabases.OpenAsync(target.School, cancellationToken, migrate: !request.DryRun),
+            schoolDatabases.Provider, sync.BatchSize, time.GetUtcNow().UtcDateTime, cancellationToken);
 
-        if (plan.SyncType == SyncType.Incremental && plan.EventCursor is { } cursor)
+        // The change log is written in the run's transaction (a rolled-back run logs nothing); a restart needs a new writer.
+        ChangeLogWriter? changeLog = null;
+        async Task<ApplyMode> ModeAsync()
+        {
+            if (changeLog is not null)
+            {
+                await changeLog.DisposeAsync();
+            }
+
+            changeLog = sync.ChangeLog && !request.DryRun
+                ? new ChangeLogWriter(transaction.Connection, transaction.Transaction, transaction.Dialect, transaction.Model, syncIds, transaction.Now)
+                : null;
+            if (changeLog is not null)
+            {
+                await changeLog.PruneAsync(sync.ChangeLogRetentionDays, cancellationToken);
+            }
+
+            return new ApplyMode(request.AllowMassDelete, request.DryRun, changeLog);
+        }
+
+        try
+        {
+            return await RunStepsAsync(transaction, ModeAsync, target, request, plan, entities, progress, cancellationToken);
+        }
+        finally
+        {
+            if (changeLog is not null)
+            {
+                await changeLog.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<(IReadOnlyList<EntitySyncOutcome> Outcomes, string? Cursor)> RunStepsAsync(SchoolTransaction transaction, Func<Task<ApplyMode>> modeAsync,
+        SchoolSyncTarget target, SyncRequest request, SyncPlan plan, IReadOnlyList<SyncEntity> entities, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        var syncType = plan.SyncType;
+        if (syncType == SyncType.Incremental && plan.EventCursor is { } cursor)
         {
             try
             {
-                var next = await eventUpdate.ApplyAsync(context, cursor, progress, cancellationToken);
-                await context.CommitAsync(cancellationToken);
-                return (next, true);
+                var (outcomes, next) = await eventSync.RunAsync(transaction, target, entities, cursor, await modeAsync(), progress, cancellationToken);
+                await CommitAsync(transaction, request, cancellationToken);
+                return (outcomes, next);
             }
             catch (CleverApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
             {
                 // Clever keeps events for 30 days; an older cursor means a full comparison is needed.
                 LogCursorExpired(logger, target.School.Name, ex.Message);
-                await context.RestartAsync(cancellationToken);
-                foreach (var outcome in outcomes)
-                {
-                    outcome.SyncType = SyncType.Reconciliation;
-                }
+                await transaction.RestartAsync(cancellationToken);
+                syncType = SyncType.Reconciliation;
             }
         }
 
         // Taken before the read, so a change made while the read runs is picked up by the next incremental sync.
-        var newCursor = useEvents ? await LatestEventIdAsync(target, cancellationToken) : null;
-        await fullRead.ReadAsync(context, progress, cancellationToken);
-        await context.CommitAsync(cancellationToken);
-        return (newCursor, outcomes.All(o => o.Warning is null));
+        var newCursor = options.Value.UseEvents ? await LatestEventIdAsync(target, cancellationToken) : null;
+        var results = await fullSync.RunAsync(transaction, target, entities, syncType, await modeAsync(), progress, cancellationToken);
+        await CommitAsync(transaction, request, cancellationToken);
+        return (results, newCursor);
     }
+
+    /// <summary>A dry run wrote nothing, and commits nothing: its transaction is rolled back when disposed.</summary>
+    private static Task CommitAsync(SchoolTransaction transaction, SyncRequest request, CancellationToken cancellationToken) =>
+        request.DryRun ? Task.CompletedTask : transaction.CommitAsync(cancellationToken);
 
     private async Task<string?> LatestEventIdAsync(SchoolSyncTarget target, CancellationToken cancellationToken)
     {

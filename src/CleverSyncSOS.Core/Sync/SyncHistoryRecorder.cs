@@ -4,46 +4,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CleverSyncSOS.Sync;
 
-/// <summary>Reads and writes SyncHistory: what the next sync must be, and every run's row from InProgress to its end.</summary>
+/// <summary>Writes SyncHistory: every run's row from InProgress to its end. What the next sync must be is <see cref="Planning.SyncPlanner"/>'s.</summary>
 public sealed class SyncHistoryRecorder(SessionDatabase sessionDatabase, TimeProvider time)
 {
     public const string InterruptedMessage = "Interrupted: the process stopped before this sync finished.";
-
-    /// <summary>Decides the next sync of a school from its history (see <see cref="SyncPlan"/>).</summary>
-    public async Task<SyncPlan> PlanAsync(School school, IReadOnlyList<RosterEntity> entities, bool forceFull, SyncOptions options, CancellationToken cancellationToken)
-    {
-        await using var db = await sessionDatabase.CreateDbContextAsync(cancellationToken);
-        var timestamps = new Dictionary<string, DateTime?>(StringComparer.Ordinal);
-        var full = forceFull || school.RequiresFullSync;
-        var reconcile = !options.UseEvents;
-        string? cursor = null;
-        var now = Now;
-        foreach (var entity in entities)
-        {
-            var completed = db.SyncHistory.AsNoTracking()
-                .Where(h => h.SchoolId == school.SchoolId && h.EntityType == entity.EntityType
-                            && (h.Status == SyncStatus.Success || h.Status == SyncStatus.Partial));
-            var last = await completed.OrderByDescending(h => h.SyncEndTime).FirstOrDefaultAsync(cancellationToken);
-            var lastFullRead = await completed.Where(h => h.SyncType != SyncType.Incremental)
-                .MaxAsync(h => h.SyncEndTime, cancellationToken);
-            timestamps[entity.EntityType] = last?.LastSyncTimestamp;
-            full |= last is null;
-
-            // No cursor, or an empty one (Clever had no event at all, which is also what a district with events
-            // switched off looks like): only a full comparison is safe. Events are kept for a limited time, so
-            // a cursor older than that may have lost some.
-            reconcile |= string.IsNullOrEmpty(last?.LastEventId)
-                         || last.SyncEndTime < now.AddDays(1 - options.EventRetentionDays)
-                         || (options.ReconciliationIntervalHours > 0 && (lastFullRead is null || lastFullRead < now.AddHours(-options.ReconciliationIntervalHours)));
-            if (last?.LastEventId is { } id && (cursor is null || string.CompareOrdinal(id, cursor) < 0))
-            {
-                cursor = id;
-            }
-        }
-
-        var type = full ? SyncType.Full : reconcile ? SyncType.Reconciliation : SyncType.Incremental;
-        return new SyncPlan(type, type == SyncType.Incremental ? cursor : null, timestamps);
-    }
 
     public async Task<IReadOnlyList<SyncHistory>> StartAsync(int schoolId, IEnumerable<EntitySyncOutcome> outcomes, CancellationToken cancellationToken)
     {

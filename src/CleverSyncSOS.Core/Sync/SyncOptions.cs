@@ -36,4 +36,14 @@ public sealed class SyncOptions
     /// <summary>The guard ignores removals of fewer records than this (a class of 3 losing 1 is not a mass deletion).</summary>
     [Range(0, 1_000_000)]
     public int MassDeletionMinimumRecords { get; set; } = 10;
+
+    /// <summary>Sync sections, courses, terms and enrollments too (the district's token needs Clever's read:sections scope).</summary>
+    public bool SyncSections { get; set; } = true;
+
+    /// <summary>Record every created, changed and deleted record, with old and new values, in the school's own ChangeLog table.</summary>
+    public bool ChangeLog { get; set; } = true;
+
+    /// <summary>Change-log entries older than this are removed at the next sync of the school; 0 keeps them forever.</summary>
+    [Range(0, 3650)]
+    public int ChangeLogRetentionDays { get; set; } = 90;
 }

@@ -12,6 +12,9 @@ internal enum IdKind
     Token,
     Legacy,
     Contact,
+    Section,
+    Course,
+    Term,
 }
 
 /// <summary>
@@ -27,7 +30,7 @@ internal sealed class ObjectIds
     public ObjectIds(int seed)
     {
         var tag = (StableMix.Hash((ulong)(uint)seed) & 0xFFFFF).ToString("x5", CultureInfo.InvariantCulture);
-        string[] prefixes = ["65d", "65e", "65f", "66a", "65a", "58c", "65c"];
+        string[] prefixes = ["65d", "65e", "65f", "66a", "65a", "58c", "65c", "65b", "659", "658"];
         _heads = prefixes.Select(p => p + tag).ToArray();
     }
 

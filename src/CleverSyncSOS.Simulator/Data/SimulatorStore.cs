@@ -42,6 +42,7 @@ public sealed partial class SimulatorStore
         _events = new EventLog(Ids);
         _eventsEnabled = options.EventsEnabled;
         Tokens = new TokenRegistry(Ids, time, options.TokenLifetimeSeconds);
+        _classOptions = options;
 
         (_districts, _schools) = RosterGenerator.CreateOrganizations(options, Ids, seedHash);
         _districtsById = _districts.ToDictionary(d => d.Id, StringComparer.Ordinal);

@@ -16,6 +16,8 @@ public static class CleverSyncCommandLine
         root.Subcommands.Add(SyncCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(ChangesCommand.Create());
+        root.Subcommands.Add(UndoCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(OnboardingCommands.District());
         root.Subcommands.Add(OnboardingCommands.School());

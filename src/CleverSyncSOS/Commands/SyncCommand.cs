@@ -15,18 +15,25 @@ public static class SyncCommand
         var school = new Option<string?>("--school") { Description = "Only this school (SchoolId or Clever school id)" };
         var full = new Option<bool>("--full") { Description = "Full sync: re-read everything and remove what Clever no longer has" };
         var allowMassDelete = new Option<bool>("--allow-mass-delete") { Description = "Let a full sync delete more than the mass-deletion threshold" };
-        var command = new Command("sync", "Sync students and teachers from Clever into each school's database. Exit code: 0 success, 2 partial, 1 failed")
+        var dryRun = new Option<bool>("--dry-run") { Description = "Read Clever and show what the sync would create, update and delete, writing nothing anywhere" };
+        var command = new Command("sync", "Sync students, teachers, sections and enrollments from Clever into each school's database. Exit code: 0 success, 2 partial, 1 failed")
         {
-            school, full, allowMassDelete,
+            school, full, allowMassDelete, dryRun,
         };
         command.SetAction((result, cancellationToken) => CommandHost.RunAsync(CommonOptions.Read(result), async (services, ct) =>
         {
-            var request = new SyncRequest(result.GetValue(school), result.GetValue(full), result.GetValue(allowMassDelete));
+            var request = new SyncRequest(result.GetValue(school), result.GetValue(full), result.GetValue(allowMassDelete), result.GetValue(dryRun));
             var results = await services.GetRequiredService<SyncOrchestrator>().RunAsync(request, new ConsoleProgress(AnsiConsole.Console), ct);
             if (results.Count == 0)
             {
                 AnsiConsole.MarkupLine("No active school is onboarded; add one with 'cleversync school add'.");
                 return ExitCodes.Success;
+            }
+
+            if (request.DryRun)
+            {
+                DryRunReport.Render(AnsiConsole.Console, results);
+                return results.Any(r => r.Error is not null) ? ExitCodes.Error : ExitCodes.Success;
             }
 
             SyncReport.Render(AnsiConsole.Console, request.ForceFull ? "Full sync" : "Sync", results);

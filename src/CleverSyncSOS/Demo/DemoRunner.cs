@@ -61,6 +61,10 @@ public sealed class DemoRunner(IServiceProvider services, IAnsiConsole console)
         {
             var changes = simulator.Store.ApplyRandomChanges(school.Id, adds: 6, edits: 9, removes: 4, seed: seed++);
             console.MarkupLine($"  {Markup.Escape(school.Name)}: {changes}");
+            if (MoveOneStudent(simulator.Store, school.Id) is { } moved)
+            {
+                console.MarkupLine($"  {Markup.Escape(school.Name)}: {moved}");
+            }
         }
 
         console.MarkupLine("[bold]4. Incremental sync[/] (from Clever's events)");
@@ -68,8 +72,27 @@ public sealed class DemoRunner(IServiceProvider services, IAnsiConsole console)
         SyncReport.Render(console, "Incremental sync", incremental);
 
         var data = services.GetRequiredService<DataDirectory>();
-        console.MarkupLine($"[bold]Data[/] is in {Markup.Escape(data.Path)}: session.db (districts, schools, sync history) and schools/*.db (students, teachers).");
+        console.MarkupLine($"[bold]Data[/] is in {Markup.Escape(data.Path)}: session.db (districts, schools, sync history) and schools/*.db (students, teachers, sections, courses, terms, enrollments).");
         console.MarkupLine($"  look at it with: sqlite3 {Markup.Escape(data.SessionDbFile)} 'SELECT * FROM SyncHistory'  or  cleversync status --data-dir {Markup.Escape(data.Path)}");
         return Math.Max(SyncReport.ExitCode(full), SyncReport.ExitCode(incremental));
+    }
+
+    /// <summary>A student changes class: in Clever that is two sections.updated events, in the school's database one enrollment moved.</summary>
+    private static string? MoveOneStudent(SimulatorStore store, string schoolId)
+    {
+        var sections = store.GetSections(schoolId);
+        foreach (var from in sections)
+        {
+            foreach (var student in from["students"]!.AsArray().Select(s => (string)s!))
+            {
+                var to = sections.FirstOrDefault(s => !s["students"]!.AsArray().Any(x => (string)x! == student));
+                if (to is not null && store.MoveStudentBetweenSections(student, (string)from["id"]!, (string)to["id"]!))
+                {
+                    return $"moved student {student} from \"{from["name"]}\" to \"{to["name"]}\"";
+                }
+            }
+        }
+
+        return null;
     }
 }

@@ -14,6 +14,8 @@ public static class SyncReport
         table.AddColumn("Sync");
         table.AddColumn(new TableColumn("Students").RightAligned());
         table.AddColumn(new TableColumn("Teachers").RightAligned());
+        table.AddColumn(new TableColumn("Sections").RightAligned());
+        table.AddColumn(new TableColumn("Enrollments").RightAligned());
         table.AddColumn("Status");
         table.AddColumn(new TableColumn("Time").RightAligned());
         foreach (var school in results)
@@ -23,6 +25,8 @@ public static class SyncReport
                 school.Entities.Count > 0 ? school.SyncType.ToString() : "-",
                 Counts(school, SyncEntityType.Student),
                 Counts(school, SyncEntityType.Teacher),
+                Counts(school, SyncEntityType.Section),
+                Counts(school, SyncEntityType.SectionStudent, SyncEntityType.SectionTeacher),
                 StatusMarkup(school.Status),
                 $"{school.Duration.TotalSeconds:F1} s");
         }
@@ -41,10 +45,18 @@ public static class SyncReport
         }
     }
 
-    private static string Counts(SchoolSyncResult school, string entityType) =>
-        school.Entities.FirstOrDefault(e => e.EntityType == entityType) is { } e
-            ? $"+{e.Created:N0} ~{e.Updated:N0} -{e.Deleted:N0}" + (e.Failed > 0 ? $" [red]!{e.Failed:N0}[/]" : "")
-            : "-";
+    /// <summary>Created, updated, deleted and failed records of one or more entity types (enrollments of students and teachers together).</summary>
+    private static string Counts(SchoolSyncResult school, params string[] entityTypes)
+    {
+        var entities = school.Entities.Where(e => entityTypes.Contains(e.EntityType)).ToList();
+        if (entities.Count == 0)
+        {
+            return "-";
+        }
+
+        var failed = entities.Sum(e => e.Failed);
+        return $"+{entities.Sum(e => e.Created):N0} ~{entities.Sum(e => e.Updated):N0} -{entities.Sum(e => e.Deleted):N0}" + (failed > 0 ? $" [red]!{failed:N0}[/]" : "");
+    }
 
     public static int ExitCode(IReadOnlyList<SchoolSyncResult> results) =>
         results.Any(r => r.Status == SyncStatus.Failed) ? Hosting.ExitCodes.Error

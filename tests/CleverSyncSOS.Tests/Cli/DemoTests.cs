@@ -39,13 +39,15 @@ public sealed class DemoTests
             await using var db = new SchoolDbContext(new DbContextOptionsBuilder<SchoolDbContext>().UseProvider(DatabaseProvider.Sqlite, $"Data Source={file}").Options);
             RosterAssert.StudentsEqual(await reader.GetSchoolUsersAsync(school.CleverSchoolId, "student"), await db.Students.ToListAsync(), school.Name);
             RosterAssert.TeachersEqual(await reader.GetSchoolUsersAsync(school.CleverSchoolId, "teacher"), await db.Teachers.ToListAsync(), school.Name);
+            Sync.ClassSyncTests.AssertSectionsEqual(simulator.Store.GetSections(school.CleverSchoolId), await db.Sections.ToListAsync(),
+                await db.SectionStudents.ToListAsync(), await db.SectionTeachers.ToListAsync());
         }
 
         // Two runs per school (full, then incremental from events), each with a row per entity type.
         var history = await session.SyncHistory.ToListAsync();
-        Assert.Equal(schools.Count * 4, history.Count);
+        Assert.Equal(schools.Count * 2 * CleverSyncSOS.Sync.Entities.SyncEntities.All.Count, history.Count);
         Assert.All(history, h => Assert.Equal(SyncStatus.Success, h.Status));
-        Assert.Equal(schools.Count * 2, history.Count(h => h.SyncType == SyncType.Incremental));
+        Assert.Equal(schools.Count * CleverSyncSOS.Sync.Entities.SyncEntities.All.Count, history.Count(h => h.SyncType == SyncType.Incremental));
         Assert.Contains(history, h => h.SyncType == SyncType.Incremental && h.RecordsCreated + h.RecordsUpdated + h.RecordsDeleted > 0);
     }
 

@@ -1,6 +1,7 @@
 using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Persistence.Session;
 using CleverSyncSOS.Sync;
+using CleverSyncSOS.Sync.Entities;
 using CleverSyncSOS.Sync.Writing;
 using CleverSyncSOS.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +21,7 @@ public sealed class RosterTableWriterTests
         await using var db = await env.Services.GetRequiredService<SchoolDatabases>().OpenAsync(school, CancellationToken.None);
         await db.Database.OpenConnectionAsync();
         var connection = db.Database.GetDbConnection();
-        var map = RosterEntity.Student.Map(db.Model);
+        var map = SyncEntities.Student.Map(db.Model);
         var now = DateTime.UtcNow;
         object?[] Row(string first) => ["s-1", first, "Lovelace", null, "7", "100", now];
 

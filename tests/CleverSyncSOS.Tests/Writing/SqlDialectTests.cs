@@ -1,6 +1,7 @@
 using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Persistence.Schools;
 using CleverSyncSOS.Sync;
+using CleverSyncSOS.Sync.Entities;
 using CleverSyncSOS.Sync.Writing;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,7 +16,7 @@ public sealed class SqlDialectTests
     private static RosterTableMap StudentMap(DatabaseProvider provider, string connectionString)
     {
         using var db = new SchoolDbContext(new DbContextOptionsBuilder<SchoolDbContext>().UseProvider(provider, connectionString).Options);
-        return RosterEntity.Student.Map(db.Model);
+        return SyncEntities.Student.Map(db.Model);
     }
 
     [Fact]
@@ -68,5 +69,22 @@ public sealed class SqlDialectTests
         Assert.Contains("ON CONFLICT (\"CleverStudentId\") DO UPDATE SET", sql);
         Assert.Contains($"\"Students\".\"FirstName\" {distinct} excluded.\"FirstName\"", sql);
         Assert.DoesNotContain("\"CreatedAt\" = excluded", sql);
+    }
+
+    [Fact]
+    public void SQL_Server_enrollment_statements_read_and_prune_one_section_through_the_temp_table()
+    {
+        using var db = new SchoolDbContext(new DbContextOptionsBuilder<SchoolDbContext>()
+            .UseProvider(DatabaseProvider.SqlServer, "Server=127.0.0.1;Database=unused;TrustServerCertificate=true").Options);
+        var map = SyncEntities.SectionStudent.Map(db.Model);
+        var dialect = new SqlServerDialect();
+
+        Assert.Equal(("EnrollmentKey", "CleverSectionId"), (map.KeyColumn, map.GroupColumn));
+        Assert.Equal("SELECT t.[CleverSectionId], COUNT(*), SUM(CASE WHEN s.id IS NULL THEN 1 ELSE 0 END) FROM [SectionStudents] t " +
+                     "LEFT JOIN #cleversync_seen_sectionstudents s ON s.id = t.[EnrollmentKey] GROUP BY t.[CleverSectionId]", dialect.CountMissingByGroup(map));
+        Assert.Equal("DELETE FROM [SectionStudents] WHERE [CleverSectionId] = @g AND [EnrollmentKey] NOT IN (@k0, @k1)", dialect.DeleteGroupExcept(map, 2));
+        Assert.Equal("DELETE FROM [SectionStudents] WHERE [CleverSectionId] = @g", dialect.DeleteGroupExcept(map, 0));
+        Assert.Equal("SELECT t.[EnrollmentKey], t.[CleverSectionId], t.[CleverStudentId], t.[IsActive] FROM [SectionStudents] t " +
+                     "WHERE NOT EXISTS (SELECT 1 FROM #cleversync_seen_sectionstudents s WHERE s.id = t.[EnrollmentKey])", dialect.SelectMissingRows(map));
     }
 }

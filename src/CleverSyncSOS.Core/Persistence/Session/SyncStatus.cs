@@ -15,4 +15,8 @@ public static class SyncEntityType
     public const string Student = "Student";
     public const string Teacher = "Teacher";
     public const string Section = "Section";
+    public const string Course = "Course";
+    public const string Term = "Term";
+    public const string SectionStudent = "SectionStudent";
+    public const string SectionTeacher = "SectionTeacher";
 }

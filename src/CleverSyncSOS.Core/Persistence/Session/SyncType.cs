@@ -10,4 +10,7 @@ public enum SyncType
 
     /// <summary>Data integrity validation.</summary>
     Reconciliation = 3,
+
+    /// <summary>An operator took a run back from the change log (<c>cleversync undo</c>).</summary>
+    Undo = 4,
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using CleverSyncSOS.Sync.Changes;
 
 namespace CleverSyncSOS.Sync.Writing;
 
@@ -58,6 +59,21 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
     /// <summary>How many stored records the full read did not see.</summary>
     public Task<long> CountMissingAsync(CancellationToken cancellationToken) => ScalarAsync(dialect.CountMissing(map), cancellationToken);
 
+    /// <summary>Per group of a grouped table: its rows and how many of them the full read did not see.</summary>
+    public async Task<IReadOnlyList<(string Group, long Total, long Missing)>> CountMissingByGroupAsync(CancellationToken cancellationToken)
+    {
+        await using var command = Command(dialect.CountMissingByGroup(map));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var groups = new List<(string, long, long)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            groups.Add((reader.GetString(0), Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
+                Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return groups;
+    }
+
     /// <summary>The seed's full-sync rule: unseen records are deactivated, then the inactive ones deleted. Returns the deleted count.</summary>
     public async Task<int> DeactivateAndDeleteMissingAsync(CancellationToken cancellationToken)
     {
@@ -86,6 +102,84 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
 
         return deleted;
     }
+
+    /// <summary>Removes the rows of one group (a section's enrollments) that are not among <paramref name="keep"/>.</summary>
+    public async Task<int> DeleteGroupExceptAsync(string group, IReadOnlyList<string> keep, CancellationToken cancellationToken)
+    {
+        var keys = keep.Distinct(StringComparer.Ordinal).ToList();
+        await using var command = Command(dialect.DeleteGroupExcept(map, keys.Count));
+        AddParameter(command, "@g", group);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            AddParameter(command, $"@k{i}", keys[i]);
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The stored rows of these keys (for the change log and dry runs), by key.</summary>
+    public async Task<Dictionary<string, StoredRow>> ReadRowsAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<string, StoredRow>(keys.Count, StringComparer.Ordinal);
+        foreach (var batch in keys.Distinct(StringComparer.Ordinal).Chunk(batchSize))
+        {
+            await using var command = Command(dialect.SelectRows(map, batch.Length));
+            for (var i = 0; i < batch.Length; i++)
+            {
+                AddParameter(command, $"@k{i}", batch[i]);
+            }
+
+            foreach (var row in await ReadStoredAsync(command, cancellationToken))
+            {
+                rows[(string)row.Values[0]!] = row;
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>The stored rows the full read did not see.</summary>
+    public async Task<IReadOnlyList<StoredRow>> ReadMissingRowsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = Command(dialect.SelectMissingRows(map));
+        return await ReadStoredAsync(command, cancellationToken);
+    }
+
+    /// <summary>The stored rows of one group (a section's enrollments).</summary>
+    public async Task<IReadOnlyList<StoredRow>> ReadGroupRowsAsync(string group, CancellationToken cancellationToken)
+    {
+        await using var command = Command(dialect.SelectGroupRows(map));
+        AddParameter(command, "@g", group);
+        return await ReadStoredAsync(command, cancellationToken);
+    }
+
+    private async Task<List<StoredRow>> ReadStoredAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var rows = new List<StoredRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var columns = map.Properties.Count;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var values = new object?[columns];
+            for (var i = 0; i < columns; i++)
+            {
+                values[i] = await reader.IsDBNullAsync(i, cancellationToken) ? null : ReadValue(reader, i, map.Properties[i].ClrType);
+            }
+
+            rows.Add(new StoredRow(values, reader.GetBoolean(columns)));
+        }
+
+        return rows;
+    }
+
+    // Typed by the model, so a value read back compares equal to the one Clever sent (SQLite keeps timestamps as text).
+    private static object ReadValue(DbDataReader reader, int ordinal, Type type) =>
+        (Nullable.GetUnderlyingType(type) ?? type) switch
+        {
+            var t when t == typeof(DateTime) => DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc),
+            var t when t == typeof(bool) => reader.GetBoolean(ordinal),
+            _ => reader.GetValue(ordinal),
+        };
 
     public async ValueTask DisposeAsync()
     {

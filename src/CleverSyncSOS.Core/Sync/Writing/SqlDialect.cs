@@ -47,6 +47,11 @@ public abstract class SqlDialect
     public string CountMissing(RosterTableMap map) =>
         $"SELECT COUNT(*) FROM {Quote(map.Table)} t WHERE NOT EXISTS (SELECT 1 FROM {SeenTableName(map)} s WHERE s.id = t.{Quote(map.KeyColumn)})";
 
+    /// <summary>Per group (an enrollment table's section): its rows, and how many of them the full read did not see.</summary>
+    public string CountMissingByGroup(RosterTableMap map) =>
+        $"SELECT t.{Quote(map.GroupColumn!)}, COUNT(*), SUM(CASE WHEN s.id IS NULL THEN 1 ELSE 0 END) FROM {Quote(map.Table)} t " +
+        $"LEFT JOIN {SeenTableName(map)} s ON s.id = t.{Quote(map.KeyColumn)} GROUP BY t.{Quote(map.GroupColumn!)}";
+
     /// <summary>Seed step 1, limited to the records the read did not see (the seen ones were reactivated by the upsert: step 2).</summary>
     public string DeactivateMissing(RosterTableMap map) =>
         $"UPDATE {Quote(map.Table)} SET {Quote(map.IsActiveColumn)} = {False}, {Quote(map.DeactivatedAtColumn)} = @now " +
@@ -58,6 +63,25 @@ public abstract class SqlDialect
 
     public string DeleteByKeys(RosterTableMap map, int keys) =>
         $"DELETE FROM {Quote(map.Table)} WHERE {Quote(map.KeyColumn)} IN ({string.Join(", ", Enumerable.Range(0, keys).Select(i => $"@k{i}"))})";
+
+    /// <summary>Removes a group's rows (a section's enrollments) except the keys given (@g, @k0...).</summary>
+    public string DeleteGroupExcept(RosterTableMap map, int keys) =>
+        $"DELETE FROM {Quote(map.Table)} WHERE {Quote(map.GroupColumn!)} = @g" +
+        (keys == 0 ? "" : $" AND {Quote(map.KeyColumn)} NOT IN ({string.Join(", ", Enumerable.Range(0, keys).Select(i => $"@k{i}"))})");
+
+    /// <summary>Stored rows (key, data columns, IsActive) by key (@k0...).</summary>
+    public string SelectRows(RosterTableMap map, int keys) =>
+        $"{SelectColumns(map)} WHERE t.{Quote(map.KeyColumn)} IN ({string.Join(", ", Enumerable.Range(0, keys).Select(i => $"@k{i}"))})";
+
+    /// <summary>Stored rows the full read did not see.</summary>
+    public string SelectMissingRows(RosterTableMap map) =>
+        $"{SelectColumns(map)} WHERE NOT EXISTS (SELECT 1 FROM {SeenTableName(map)} s WHERE s.id = t.{Quote(map.KeyColumn)})";
+
+    /// <summary>Stored rows of one group (@g).</summary>
+    public string SelectGroupRows(RosterTableMap map) => $"{SelectColumns(map)} WHERE t.{Quote(map.GroupColumn!)} = @g";
+
+    private string SelectColumns(RosterTableMap map) =>
+        $"SELECT {string.Join(", ", new[] { map.KeyColumn }.Concat(map.DataColumns).Append(map.IsActiveColumn).Select(c => "t." + Quote(c)))} FROM {Quote(map.Table)} t";
 
     public string ValuesRows(RosterTableMap map, int rows) => string.Join(",\n", Enumerable.Range(0, rows).Select(r =>
         "(" + string.Join(", ", Enumerable.Range(0, map.DataColumns.Count + 1).Select(c => $"@p{r}_{c}")) + $", {True}, NULL, @now, @now)"));

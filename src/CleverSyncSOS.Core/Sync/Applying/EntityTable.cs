@@ -1,0 +1,202 @@
+using CleverSyncSOS.Persistence.Session;
+using CleverSyncSOS.Sync.Changes;
+using CleverSyncSOS.Sync.Entities;
+using CleverSyncSOS.Sync.Writing;
+
+namespace CleverSyncSOS.Sync.Applying;
+
+/// <summary>
+/// One entity's table during one apply step: every write goes through here, so the change log sees each
+/// record's change and a dry run writes nothing. Private to the step that opened it; what leaves the step is the
+/// immutable <see cref="EntitySyncOutcome"/>.
+/// </summary>
+internal sealed class EntityTable : IAsyncDisposable
+{
+    private const int ExamplesPerAction = 3;
+    private readonly ApplyMode _mode;
+    private readonly List<RecordChange> _examples = [];
+    private int _upserted;
+    private int _created;
+    private int _updated;
+    private int _processed;
+    private int _failed;
+    private int _deleted;
+    private DateTime? _maxLastModified;
+    private string? _warning;
+
+    private EntityTable(SyncEntity entity, RosterTableMap map, RosterTableWriter writer, long countBefore, ApplyMode mode)
+    {
+        Entity = entity;
+        Map = map;
+        Writer = writer;
+        CountBefore = countBefore;
+        Validator = new RecordValidator(map);
+        _mode = mode;
+    }
+
+    public SyncEntity Entity { get; }
+    public RosterTableMap Map { get; }
+    public RosterTableWriter Writer { get; }
+    public RecordValidator Validator { get; }
+
+    /// <summary>Rows in the table when the step began.</summary>
+    public long CountBefore { get; }
+
+    public bool Held => _warning is not null;
+
+    public static async Task<EntityTable> OpenAsync(SyncEntity entity, SchoolTransaction transaction, ApplyMode mode, CancellationToken cancellationToken)
+    {
+        var map = entity.Map(transaction.Model);
+        var writer = transaction.Writer(map);
+        return new EntityTable(entity, map, writer, await writer.CountAsync(cancellationToken), mode);
+    }
+
+    public async Task UpsertAsync(IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    {
+        if (!_mode.TracksChanges)
+        {
+            _upserted += await Writer.UpsertAsync(rows, cancellationToken);
+            return;
+        }
+
+        // The last row of a key wins, as in the writer.
+        var latest = new Dictionary<string, object?[]>(rows.Count, StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            latest[(string)row[0]!] = row;
+        }
+
+        // A table empty when the step began (a first sync) holds nothing to compare with: every row is new.
+        var stored = CountBefore == 0 ? [] : await Writer.ReadRowsAsync(latest.Keys, cancellationToken);
+        var changes = latest.Values.Select(row => RowDiff.Compare(Entity.EntityType, Map, stored.GetValueOrDefault((string)row[0]!), row))
+            .OfType<RecordChange>().ToList();
+        if (!_mode.DryRun)
+        {
+            _upserted += await Writer.UpsertAsync(rows, cancellationToken);
+        }
+
+        await RecordAsync(changes, cancellationToken);
+    }
+
+    /// <summary>The seed's full-sync rule for the records the read did not see (deactivate, then delete).</summary>
+    public async Task DeleteMissingAsync(CancellationToken cancellationToken)
+    {
+        if (!_mode.TracksChanges)
+        {
+            _deleted += await Writer.DeactivateAndDeleteMissingAsync(cancellationToken);
+            return;
+        }
+
+        var missing = await Writer.ReadMissingRowsAsync(cancellationToken);
+        if (!_mode.DryRun)
+        {
+            await Writer.DeactivateAndDeleteMissingAsync(cancellationToken);
+        }
+
+        await RecordAsync(missing.Select(row => RowDiff.Deleted(Entity.EntityType, Map, row)).ToList(), cancellationToken);
+    }
+
+    /// <summary>Deletes records by key (deleted events); they count as processed.</summary>
+    public async Task DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        if (!_mode.TracksChanges)
+        {
+            CountDeleted(await Writer.DeleteAsync(keys, cancellationToken));
+            return;
+        }
+
+        var stored = await Writer.ReadRowsAsync(keys, cancellationToken);
+        if (!_mode.DryRun)
+        {
+            await Writer.DeleteAsync(keys, cancellationToken);
+        }
+
+        _processed += stored.Count;
+        await RecordAsync(stored.Values.Select(row => RowDiff.Deleted(Entity.EntityType, Map, row)).ToList(), cancellationToken);
+    }
+
+    /// <summary>Deletes a group's rows (a section's enrollments) other than <paramref name="keep"/>; they count as processed.</summary>
+    public async Task DeleteGroupExceptAsync(string group, IReadOnlyList<string> keep, CancellationToken cancellationToken)
+    {
+        if (!_mode.TracksChanges)
+        {
+            CountDeleted(await Writer.DeleteGroupExceptAsync(group, keep, cancellationToken));
+            return;
+        }
+
+        var kept = keep.ToHashSet(StringComparer.Ordinal);
+        var gone = (await Writer.ReadGroupRowsAsync(group, cancellationToken)).Where(r => !kept.Contains((string)r.Values[0]!)).ToList();
+        if (gone.Count > 0 && !_mode.DryRun)
+        {
+            await Writer.DeleteGroupExceptAsync(group, keep, cancellationToken);
+        }
+
+        _processed += gone.Count;
+        await RecordAsync(gone.Select(row => RowDiff.Deleted(Entity.EntityType, Map, row)).ToList(), cancellationToken);
+    }
+
+    public void CountRead(int processed, int failed, DateTime? lastModified)
+    {
+        _processed += processed;
+        _failed += failed;
+        if (lastModified is { } v && (_maxLastModified is null || v > _maxLastModified))
+        {
+            _maxLastModified = v;
+        }
+    }
+
+    public void Hold(string warning) => _warning = warning;
+
+    /// <summary>The entity's outcome. Without change tracking, created and updated follow from the table's size before and after.</summary>
+    public async Task<EntitySyncOutcome> OutcomeAsync(SyncType syncType, CancellationToken cancellationToken)
+    {
+        var created = _mode.TracksChanges ? _created : (int)(await Writer.CountAsync(cancellationToken) - CountBefore + _deleted);
+        return new EntitySyncOutcome(Entity.EntityType, syncType)
+        {
+            Processed = _processed,
+            Failed = _failed,
+            Created = created,
+            Updated = _mode.TracksChanges ? _updated : _upserted - created,
+            Deleted = _deleted,
+            MaxLastModified = _maxLastModified,
+            Warning = _warning,
+            Examples = _examples,
+        };
+    }
+
+    public ValueTask DisposeAsync() => Writer.DisposeAsync();
+
+    private void CountDeleted(int deleted)
+    {
+        _deleted += deleted;
+        _processed += deleted;
+    }
+
+    private async Task RecordAsync(IReadOnlyList<RecordChange> changes, CancellationToken cancellationToken)
+    {
+        foreach (var change in changes)
+        {
+            switch (change.Action)
+            {
+                case ChangeAction.Created: _created++; break;
+                case ChangeAction.Updated: _updated++; break;
+                default: _deleted++; break;
+            }
+
+            if (_examples.Count(e => e.Action == change.Action) < ExamplesPerAction)
+            {
+                _examples.Add(change);
+            }
+        }
+
+        if (!_mode.DryRun && _mode.ChangeLog is { } log && changes.Count > 0)
+        {
+            await log.AppendAsync(changes, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using System.Threading.Channels;
+using CleverSyncSOS.Clever;
+using CleverSyncSOS.Persistence.Session;
+using CleverSyncSOS.Sync.Entities;
+using CleverSyncSOS.Sync.Reading;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CleverSyncSOS.Sync.Applying;
+
+/// <summary>
+/// Applies a complete read of a school (Full or Reconciliation) with the seed's full-sync rule: records Clever
+/// has are upserted (and so reactivated; unchanged rows are not written), then, only once every source was read
+/// to its last page, records Clever no longer has are deactivated and deleted, unless the mass-deletion guard
+/// holds them. Everything happens in the run's one transaction, so a read that fails on any page changes nothing.
+/// </summary>
+public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> options, IOptions<CleverApiOptions> apiOptions, ILogger<FullSync> logger)
+{
+    public async Task<IReadOnlyList<EntitySyncOutcome>> RunAsync(SchoolTransaction transaction, SchoolSyncTarget target, IReadOnlyList<SyncEntity> entities,
+        SyncType syncType, ApplyMode mode, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        var tables = new List<EntityTable>(entities.Count);
+        try
+        {
+            foreach (var entity in entities)
+            {
+                tables.Add(await EntityTable.OpenAsync(entity, transaction, mode, cancellationToken));
+            }
+
+            var scope = new ReadScope(target.District.CleverDistrictId, target.School.CleverSchoolId);
+            var parents = entities.Where(e => e.Parent is not null).Select(e => e.Parent!.Source).ToHashSet();
+            var readIds = new Dictionary<CleverSource, IReadOnlySet<string>>();
+            var unreadable = new HashSet<CleverSource>();
+            foreach (var source in tables.GroupBy(t => t.Entity.Source))
+            {
+                var result = await ReadSourceAsync(source.Key, source.ToList(), scope, target, parents.Contains(source.Key), progress, cancellationToken);
+                readIds[source.Key] = result.RecordIds;
+                if (result.Malformed > 0)
+                {
+                    unreadable.Add(source.Key);
+                }
+            }
+
+            // A record that could not be read hides what hangs off it: its children are kept, not deleted, this run.
+            foreach (var table in tables.Where(t => t.Entity.Parent is not null && unreadable.Contains(t.Entity.Source)))
+            {
+                table.Hold($"Some {table.Entity.Parent!.Plural} could not be read, so no {table.Entity.Plural} were deleted this run.");
+            }
+
+            // Deletions come after every source's read succeeded: a failing teacher read must not follow deleted students.
+            foreach (var table in tables)
+            {
+                await RemoveMissingAsync(table, tables, readIds, target.School.CleverSchoolId, mode.AllowMassDelete, cancellationToken);
+            }
+
+            var outcomes = new List<EntitySyncOutcome>(tables.Count);
+            foreach (var table in tables)
+            {
+                outcomes.Add(await table.OutcomeAsync(syncType, cancellationToken));
+            }
+
+            return outcomes;
+        }
+        finally
+        {
+            foreach (var table in tables)
+            {
+                await table.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads one source. Reading Clever and writing the database overlap: the reader turns pages into validated
+    /// batches, this method writes them, with up to two pages of records between the two, so the sync runs at the
+    /// pace of the slower side rather than the sum of both, in bounded memory.
+    /// </summary>
+    private async Task<SourceReadResult> ReadSourceAsync(CleverSource source, IReadOnlyList<EntityTable> tables, ReadScope scope, SchoolSyncTarget target,
+        bool collectIds, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        foreach (var table in tables.Where(t => t.CountBefore > 0))
+        {
+            // Keys are only remembered when something could be missing: a table empty at the start (a school's
+            // first sync, inside this transaction) has nothing to delete.
+            await table.Writer.BeginSeenAsync(cancellationToken);
+        }
+
+        var pending = 2 * (int)Math.Ceiling((double)apiOptions.Value.PageSize / options.Value.BatchSize) + 1;
+        var batches = Channel.CreateBounded<ReadBatch>(new BoundedChannelOptions(pending) { SingleReader = true, SingleWriter = true });
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = Task.Run(() => reader.ReadAsync(source, tables.Select(t => (t.Entity, t.Map)).ToList(), scope, target.Credentials,
+            batches.Writer, collectIds, stopReading.Token), CancellationToken.None);
+        var entityType = tables[0].Entity.EntityType;
+        try
+        {
+            await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
+            {
+                for (var i = 0; i < tables.Count; i++)
+                {
+                    await tables[i].UpsertAsync(batch.Tables[i].Rows, cancellationToken);
+                    if (tables[i].CountBefore > 0)
+                    {
+                        await tables[i].Writer.MarkSeenAsync(batch.Tables[i].Seen, cancellationToken);
+                    }
+                }
+
+                progress?.Report(new SyncProgress(target.School.Name, "Reading", entityType, batch.ReadSoFar));
+            }
+        }
+        catch
+        {
+            // The writer failed: stop the reader too, then let the writer's exception through.
+            await stopReading.CancelAsync();
+            await reading.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+
+        var result = await reading; // rethrows a failed read: nothing is deleted after a partial read
+        foreach (var table in tables)
+        {
+            var tally = result.Entities[table.Entity];
+            table.CountRead(tally.Processed, tally.Failed, tally.MaxLastModified);
+        }
+
+        progress?.Report(new SyncProgress(target.School.Name, "Read", entityType, result.Read));
+        return result;
+    }
+
+    private async Task RemoveMissingAsync(EntityTable table, IReadOnlyList<EntityTable> tables, IReadOnlyDictionary<CleverSource, IReadOnlySet<string>> readIds,
+        string cleverSchoolId, bool allowMassDelete, CancellationToken cancellationToken)
+    {
+        if (table.Held)
+        {
+            return;
+        }
+
+        var missing = table.CountBefore == 0 ? 0 : await table.Writer.CountMissingAsync(cancellationToken);
+        if (missing == 0)
+        {
+            return;
+        }
+
+        var warning = allowMassDelete ? null : await GuardAsync(table, tables, readIds, missing, cleverSchoolId, cancellationToken);
+        if (warning is not null)
+        {
+            table.Hold(warning);
+            LogMassDeletionHeld(logger, table.Entity.EntityType, missing, table.CountBefore);
+            return;
+        }
+
+        await table.DeleteMissingAsync(cancellationToken);
+    }
+
+    private async Task<string?> GuardAsync(EntityTable table, IReadOnlyList<EntityTable> tables, IReadOnlyDictionary<CleverSource, IReadOnlySet<string>> readIds,
+        long missing, string cleverSchoolId, CancellationToken cancellationToken)
+    {
+        var sync = options.Value;
+        var rerun = $"If Clever's roster is right, run: cleversync sync --school {cleverSchoolId} --full --allow-mass-delete";
+        if (table.Entity.Parent is { } parent && tables.FirstOrDefault(t => t.Entity == parent) is { Held: true })
+        {
+            return $"Mass-deletion guard: the deletions of {parent.Plural} were held, so their {table.Entity.Plural} were not deleted either. {rerun}";
+        }
+
+        if (table.Entity.Deletion == DeletionRule.WholeTable)
+        {
+            return MassDeletionGuard.Holds(missing, table.CountBefore, sync)
+                ? $"Mass-deletion guard: this sync would delete {missing} of {table.CountBefore} {table.Entity.Plural} " +
+                  $"({MassDeletionGuard.Share(missing, table.CountBefore):F0} %), more than the {sync.MassDeletionThresholdPercent} % allowed, so nothing was deleted. {rerun}"
+                : null;
+        }
+
+        // Per group: only groups whose parent Clever still has count; a section deleted in Clever takes its enrollments with it.
+        var parentIds = table.Entity.Parent is { } p && readIds.TryGetValue(p.Source, out var ids) ? ids : null;
+        var shrunk = (await table.Writer.CountMissingByGroupAsync(cancellationToken))
+            .Where(g => (parentIds is null || parentIds.Contains(g.Group)) && MassDeletionGuard.Holds(g.Missing, g.Total, sync))
+            .OrderByDescending(g => g.Missing).ToList();
+        return shrunk.Count == 0 ? null
+            : $"Mass-deletion guard: this sync would remove {shrunk[0].Missing} of {shrunk[0].Total} {table.Entity.Plural} of {shrunk[0].Group} " +
+              $"({MassDeletionGuard.Share(shrunk[0].Missing, shrunk[0].Total):F0} %)" + (shrunk.Count > 1 ? $" and shrink {shrunk.Count - 1} more the same way" : "") +
+              $", more than the {sync.MassDeletionThresholdPercent} % allowed, so nothing was deleted. {rerun}";
+    }
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Mass-deletion guard held back the deletion of {Missing} of {Total} {EntityType} records")]
+    private static partial void LogMassDeletionHeld(ILogger logger, string entityType, long missing, long total);
+}

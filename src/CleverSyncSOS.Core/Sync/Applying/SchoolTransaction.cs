@@ -1,0 +1,88 @@
+using System.Data.Common;
+using CleverSyncSOS.Persistence;
+using CleverSyncSOS.Persistence.Schools;
+using CleverSyncSOS.Sync.Writing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace CleverSyncSOS.Sync.Applying;
+
+/// <summary>
+/// One school's database connection and the single transaction every write of a run goes through, so a
+/// failure anywhere rolls back everything. Nothing in it is shared with another school's run.
+/// </summary>
+public sealed class SchoolTransaction : IAsyncDisposable
+{
+    private readonly SchoolDbContext _db;
+    private readonly DbConnection _connection;
+    private readonly SqlDialect _dialect;
+    private readonly int _batchSize;
+    private DbTransaction _transaction;
+
+    private SchoolTransaction(SchoolDbContext db, DbConnection connection, DbTransaction transaction, DatabaseProvider provider, int batchSize, DateTime now)
+    {
+        _db = db;
+        _connection = connection;
+        _transaction = transaction;
+        _dialect = SqlDialect.For(provider);
+        _batchSize = batchSize;
+        Provider = provider;
+        Now = now;
+    }
+
+    public DatabaseProvider Provider { get; }
+
+    /// <summary>The run's timestamp: CreatedAt/UpdatedAt/DeactivatedAt of every row it writes.</summary>
+    public DateTime Now { get; }
+
+    public IModel Model => _db.Model;
+
+    public DbConnection Connection => _connection;
+
+    public DbTransaction Transaction => _transaction;
+
+    public SqlDialect Dialect => _dialect;
+
+    public static async Task<SchoolTransaction> OpenAsync(SchoolDbContext db, DatabaseProvider provider, int batchSize, DateTime now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            var connection = db.Database.GetDbConnection();
+            if (provider == DatabaseProvider.Sqlite)
+            {
+                await using var pragma = connection.CreateCommand();
+                // Per connection: fewer fsyncs (WAL keeps it durable across crashes) and a bounded page cache.
+                pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768;";
+                await pragma.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            return new SchoolTransaction(db, connection, transaction, provider, batchSize, now);
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A bulk writer for one table inside this transaction; the caller disposes it.</summary>
+    public RosterTableWriter Writer(RosterTableMap map) => new(_connection, _transaction, _dialect, map, _batchSize, Now);
+
+    public Task CommitAsync(CancellationToken cancellationToken) => _transaction.CommitAsync(cancellationToken);
+
+    /// <summary>Undoes every write so far and starts a fresh transaction (for the fallback re-read).</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        await _transaction.RollbackAsync(cancellationToken);
+        await _transaction.DisposeAsync();
+        _transaction = await _connection.BeginTransactionAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _transaction.DisposeAsync(); // rolls back when not committed
+        await _db.DisposeAsync();
+    }
+}

@@ -1,0 +1,105 @@
+using System.Data.Common;
+using CleverSyncSOS.Persistence.Schools;
+using CleverSyncSOS.Sync.Writing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace CleverSyncSOS.Sync.Changes;
+
+/// <summary>
+/// Appends a run's record changes to the school's ChangeLog table inside the run's transaction (a run that rolls
+/// back logs nothing), in batched inserts; and removes entries older than the retention.
+/// </summary>
+public sealed class ChangeLogWriter(DbConnection connection, DbTransaction transaction, SqlDialect dialect, IModel model,
+    IReadOnlyDictionary<string, int> syncIds, DateTime now) : IAsyncDisposable
+{
+    private const int Columns = 7;
+    private readonly string[] _columns = ColumnNames(model);
+    private readonly string _table = model.FindEntityType(typeof(ChangeLogEntry))!.GetTableName()!;
+    private readonly Dictionary<int, DbCommand> _inserts = [];
+    private readonly int _rowsPerInsert = Math.Clamp(dialect.MaxRowsPerStatement(Columns), 1, 200);
+
+    public int Written { get; private set; }
+
+    public async Task AppendAsync(IReadOnlyList<RecordChange> changes, CancellationToken cancellationToken)
+    {
+        foreach (var batch in changes.Chunk(_rowsPerInsert))
+        {
+            var command = await InsertCommandAsync(batch.Length, cancellationToken);
+            for (var r = 0; r < batch.Length; r++)
+            {
+                var change = batch[r];
+                object?[] values = [syncIds[change.EntityType], change.EntityType, change.CleverId, change.Action, ChangeValues.Write(change.Old), ChangeValues.Write(change.New), now];
+                for (var c = 0; c < Columns; c++)
+                {
+                    command.Parameters[r * Columns + c].Value = values[c] ?? DBNull.Value;
+                }
+            }
+
+            Written += await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Removes entries older than <paramref name="retentionDays"/> (0 keeps everything); returns how many.</summary>
+    public async Task<int> PruneAsync(int retentionDays, CancellationToken cancellationToken)
+    {
+        if (retentionDays <= 0)
+        {
+            return 0;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"DELETE FROM {dialect.Quote(_table)} WHERE {dialect.Quote(_columns[6])} < @cutoff";
+        var cutoff = command.CreateParameter();
+        cutoff.ParameterName = "@cutoff";
+        cutoff.Value = now.AddDays(-retentionDays);
+        command.Parameters.Add(cutoff);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var command in _inserts.Values)
+        {
+            await command.DisposeAsync();
+        }
+    }
+
+    private async Task<DbCommand> InsertCommandAsync(int rows, CancellationToken cancellationToken)
+    {
+        if (!_inserts.TryGetValue(rows, out var command))
+        {
+            command = connection.CreateCommand();
+            command.Transaction = transaction;
+            var values = string.Join(", ", Enumerable.Range(0, rows).Select(r => "(" + string.Join(", ", Enumerable.Range(0, Columns).Select(c => $"@c{r}_{c}")) + ")"));
+            command.CommandText = $"INSERT INTO {dialect.Quote(_table)} ({string.Join(", ", _columns.Select(dialect.Quote))}) VALUES {values}";
+            for (var r = 0; r < rows; r++)
+            {
+                for (var c = 0; c < Columns; c++)
+                {
+                    var parameter = command.CreateParameter();
+                    parameter.ParameterName = $"@c{r}_{c}";
+                    parameter.Value = DBNull.Value;
+                    command.Parameters.Add(parameter);
+                }
+            }
+
+            await command.PrepareAsync(cancellationToken);
+            _inserts[rows] = command;
+        }
+
+        return command;
+    }
+
+    private static string[] ColumnNames(IModel model)
+    {
+        var entity = model.FindEntityType(typeof(ChangeLogEntry))!;
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        return new[]
+        {
+            nameof(ChangeLogEntry.SyncId), nameof(ChangeLogEntry.EntityType), nameof(ChangeLogEntry.CleverId), nameof(ChangeLogEntry.Action),
+            nameof(ChangeLogEntry.OldValues), nameof(ChangeLogEntry.NewValues), nameof(ChangeLogEntry.ChangedAt),
+        }.Select(p => entity.FindProperty(p)!.GetColumnName(table)!).ToArray();
+    }
+}

@@ -1,0 +1,78 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CleverSyncSOS.Sync.Writing;
+
+namespace CleverSyncSOS.Sync.Changes;
+
+/// <summary>
+/// The change log's values as JSON objects of property → value. Values are strings, booleans, timestamps
+/// (ISO 8601 UTC) or null; reading them back uses the table's property types, so an undo writes what was read.
+/// </summary>
+public static class ChangeValues
+{
+    public static string? Write(IReadOnlyDictionary<string, object?>? values)
+    {
+        if (values is null)
+        {
+            return null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            foreach (var (name, value) in values)
+            {
+                switch (value)
+                {
+                    case null: w.WriteNull(name); break;
+                    case bool b: w.WriteBoolean(name, b); break;
+                    case DateTime d: w.WriteString(name, DateTime.SpecifyKind(d, DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture)); break;
+                    default: w.WriteString(name, Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+                }
+            }
+
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>The values of a logged JSON object, typed by the table's properties (unknown names are ignored).</summary>
+    public static Dictionary<string, object?> Read(string? json, RosterTableMap map)
+    {
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (string.IsNullOrEmpty(json))
+        {
+            return values;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            if (property.Name == StoredRow.IsActiveProperty)
+            {
+                values[property.Name] = property.Value.ValueKind == JsonValueKind.True;
+                continue;
+            }
+
+            if (map.Properties.FirstOrDefault(p => p.Name == property.Name) is not { } column)
+            {
+                continue;
+            }
+
+            var type = Nullable.GetUnderlyingType(column.ClrType) ?? column.ClrType;
+            values[property.Name] = property.Value.ValueKind switch
+            {
+                JsonValueKind.Null => null,
+                JsonValueKind.True or JsonValueKind.False => property.Value.GetBoolean(),
+                _ when type == typeof(DateTime) => DateTime.Parse(property.Value.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
+                _ => property.Value.GetString(),
+            };
+        }
+
+        return values;
+    }
+}

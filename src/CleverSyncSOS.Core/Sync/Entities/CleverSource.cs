@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using CleverSyncSOS.Authentication;
+using CleverSyncSOS.Clever;
+
+namespace CleverSyncSOS.Sync.Entities;
+
+/// <summary>
+/// Where records come from in Clever (a school's students, its sections...), how one is recognised in the
+/// event stream, and how a record is checked against what was asked. Several entities may share a source:
+/// sections and their enrollments are read once and written to three tables.
+/// </summary>
+public abstract class CleverSource
+{
+    /// <summary>For logs and progress: "student users", "sections".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The record type of its events (<c>users</c>, <c>sections</c>).</summary>
+    public abstract string EventRecordType { get; }
+
+    public abstract IAsyncEnumerable<object> ReadAsync(CleverApiClient clever, DistrictCredentials district, string schoolId, CancellationToken cancellationToken);
+
+    public abstract string? IdOf(object record);
+
+    public abstract DateTime? LastModifiedOf(object record);
+
+    /// <summary>Why the record is not what was asked for (another role, school or district), or null when it is.</summary>
+    public abstract string? Mismatch(object record, ReadScope scope);
+
+    /// <summary>The record an event carries, or null when it cannot be read.</summary>
+    public abstract object? ParseEvent(JsonElement data);
+}
+
+/// <summary>A source of records of one Clever type.</summary>
+public sealed class CleverSource<TRecord> : CleverSource where TRecord : class
+{
+    public required string Description { get; init; }
+    public required string RecordType { get; init; }
+    public required Func<CleverApiClient, DistrictCredentials, string, CancellationToken, IAsyncEnumerable<TRecord>> Read { get; init; }
+    public required Func<TRecord, string?> Id { get; init; }
+    public required Func<TRecord, DateTime?> LastModified { get; init; }
+    public required Func<TRecord, ReadScope, string?> Check { get; init; }
+    public required JsonTypeInfo<TRecord> JsonType { get; init; }
+
+    public override string Name => Description;
+    public override string EventRecordType => RecordType;
+
+    public override async IAsyncEnumerable<object> ReadAsync(CleverApiClient clever, DistrictCredentials district, string schoolId,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var record in Read(clever, district, schoolId, cancellationToken))
+        {
+            yield return record;
+        }
+    }
+
+    public override string? IdOf(object record) => Id((TRecord)record);
+    public override DateTime? LastModifiedOf(object record) => LastModified((TRecord)record);
+    public override string? Mismatch(object record, ReadScope scope) => Check((TRecord)record, scope);
+
+    public override object? ParseEvent(JsonElement data)
+    {
+        try
+        {
+            return data.ValueKind == JsonValueKind.Object ? data.Deserialize(JsonType) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System.Threading.Channels;
+using CleverSyncSOS.Authentication;
+using CleverSyncSOS.Clever;
+using CleverSyncSOS.Sync.Entities;
+using CleverSyncSOS.Sync.Writing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CleverSyncSOS.Sync.Reading;
+
+/// <summary>
+/// Reads every page of one Clever source for one school and turns its records into validated rows for each
+/// entity fed by it. Every record is checked against what was asked (district, school, role): one that does not
+/// match (a teacher in the student pages because a <c>next</c> link dropped <c>role</c>) is skipped and counted as
+/// failed, never written. A record that matches but cannot be stored is still "seen", so it is never deleted.
+/// </summary>
+public sealed class SourceReader(CleverApiClient clever, IOptions<SyncOptions> options, ILogger<SourceReader> logger)
+{
+    public async Task<SourceReadResult> ReadAsync(CleverSource source, IReadOnlyList<(SyncEntity Entity, RosterTableMap Map)> tables, ReadScope scope,
+        DistrictCredentials district, ChannelWriter<ReadBatch> batches, bool collectIds, CancellationToken cancellationToken)
+    {
+        var batchSize = options.Value.BatchSize;
+        var validators = tables.Select(t => new RecordValidator(t.Map)).ToArray();
+        var tallies = tables.Select(_ => new Tally()).ToArray();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var rows = NewLists<object?[]>(tables.Count, batchSize);
+        var seen = NewLists<string>(tables.Count, batchSize);
+        var read = 0;
+        var malformed = 0;
+        try
+        {
+            await foreach (var record in source.ReadAsync(clever, district, scope.CleverSchoolId, cancellationToken))
+            {
+                read++;
+                if (record is ICleverRecord { IsMalformed: true } unreadable)
+                {
+                    // Clever has it but it could not be read: counted as failed, its row kept as it was (seen, so never
+                    // deleted), and what hangs off it (a section's enrollments) is not deleted in this run either.
+                    malformed++;
+                    tallies[0].Failed++;
+                    SyncLog.InvalidRecord(logger, tables[0].Entity.EntityType, unreadable.Id ?? "(no id)", "the record is not in the shape Clever documents");
+                    if (unreadable.Id is { Length: > 0 } unreadableId && RecordValidator.IsStorableKey(unreadableId))
+                    {
+                        seen[0].Add(unreadableId);
+                    }
+
+                    continue;
+                }
+
+                if (source.Mismatch(record, scope) is { } mismatch)
+                {
+                    // Counted against the record's own table (the first the source feeds), logged, never written.
+                    tallies[0].Failed++;
+                    SyncLog.RecordOutOfScope(logger, source.Name, source.IdOf(record) ?? "(no id)", mismatch);
+                    continue;
+                }
+
+                if (collectIds && source.IdOf(record) is { Length: > 0 } recordId)
+                {
+                    ids.Add(recordId);
+                }
+
+                for (var t = 0; t < tables.Count; t++)
+                {
+                    foreach (var row in tables[t].Entity.RowsOf(record))
+                    {
+                        if (row[0] is string { Length: > 0 } key && RecordValidator.IsStorableKey(key))
+                        {
+                            seen[t].Add(key);
+                        }
+
+                        if (validators[t].Validate(row) is { } problem)
+                        {
+                            tallies[t].Failed++;
+                            SyncLog.InvalidRecord(logger, tables[t].Entity.EntityType, row[0] as string ?? source.IdOf(record) ?? "(no id)", problem);
+                        }
+                        else
+                        {
+                            rows[t].Add(row);
+                            tallies[t].Processed++;
+                            tallies[t].Observe(source.LastModifiedOf(record));
+                        }
+                    }
+                }
+
+                if (rows.Any(r => r.Count >= batchSize) || seen.Any(s => s.Count >= batchSize))
+                {
+                    await batches.WriteAsync(Batch(tables, rows, seen, read), cancellationToken);
+                    rows = NewLists<object?[]>(tables.Count, batchSize);
+                    seen = NewLists<string>(tables.Count, batchSize);
+                }
+            }
+
+            await batches.WriteAsync(Batch(tables, rows, seen, read), cancellationToken);
+            batches.Complete();
+            return new SourceReadResult(read,
+                tables.Select((t, i) => (t.Entity, Tally: new EntityReadTally(tallies[i].Processed, tallies[i].Failed, tallies[i].MaxLastModified)))
+                    .ToDictionary(x => x.Entity, x => x.Tally),
+                ids, malformed);
+        }
+        catch (Exception ex)
+        {
+            batches.Complete(ex);
+            throw;
+        }
+    }
+
+    private static ReadBatch Batch(IReadOnlyList<(SyncEntity Entity, RosterTableMap Map)> tables, List<object?[]>[] rows, List<string>[] seen, int read) =>
+        new(tables.Select((t, i) => new TableRows(t.Entity, rows[i], seen[i])).ToList(), read);
+
+    private static List<T>[] NewLists<T>(int count, int capacity) => Enumerable.Range(0, count).Select(_ => new List<T>(capacity)).ToArray();
+
+    private sealed class Tally
+    {
+        public int Processed;
+        public int Failed;
+        public DateTime? MaxLastModified;
+
+        public void Observe(DateTime? value)
+        {
+            if (value is { } v && (MaxLastModified is null || v > MaxLastModified))
+            {
+                MaxLastModified = v;
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using CleverSyncSOS.Persistence;
+using CleverSyncSOS.Persistence.Schools;
+using CleverSyncSOS.Persistence.Session;
+using CleverSyncSOS.Sync.Applying;
+using CleverSyncSOS.Sync.Changes;
+using CleverSyncSOS.Sync.Entities;
+using CleverSyncSOS.Sync.Writing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CleverSyncSOS.Sync.Undo;
+
+/// <summary>Why an undo was not done, in words for the operator.</summary>
+public sealed class UndoRefusedException(string message) : InvalidOperationException(message);
+
+/// <summary>
+/// Takes a run back from the school's change log: every record it created is deleted, every record it deleted is
+/// restored with its values, every field it changed gets its old value back, in one transaction, recorded in
+/// SyncHistory as its own run (SyncType Undo, itself in the change log). Refused when a later run touched the same
+/// records (unless forced). The school is then flagged for a full sync, so it converges to Clever again.
+/// </summary>
+public sealed partial class RunUndo(
+    ChangeLogReader changeLog,
+    SchoolDatabases schoolDatabases,
+    SyncHistoryRecorder history,
+    IOptions<SyncOptions> options,
+    TimeProvider time,
+    ILogger<RunUndo> logger)
+{
+    public async Task<SchoolSyncResult> UndoAsync(int syncId, bool force, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var run = await changeLog.RunIdsAsync(syncId, cancellationToken);
+        if (run.Rows.Any(r => r.Status == SyncStatus.InProgress))
+        {
+            throw new UndoRefusedException($"Run {syncId} has not finished; undo it once it has.");
+        }
+
+        var school = await changeLog.SchoolOfAsync(run.SchoolId, cancellationToken);
+        List<ChangeLogEntry> entries;
+        HashSet<(string, string)> touchedLater;
+        await using (var db = await schoolDatabases.OpenAsync(school, cancellationToken))
+        {
+            entries = await db.ChangeLog.AsNoTracking().Where(e => run.SyncIds.Contains(e.SyncId)).OrderBy(e => e.ChangeId).ToListAsync(cancellationToken);
+            if (entries.Count == 0)
+            {
+                throw new UndoRefusedException($"Run {syncId} of {school.Name} changed nothing that the change log holds (nothing changed, the change log was off, " +
+                                               $"or its entries are older than the {options.Value.ChangeLogRetentionDays}-day retention).");
+            }
+
+            var last = entries[^1].ChangeId;
+            var later = await db.ChangeLog.AsNoTracking().Where(e => e.ChangeId > last && !run.SyncIds.Contains(e.SyncId))
+                .Select(e => new { e.EntityType, e.CleverId }).Distinct().ToListAsync(cancellationToken);
+            touchedLater = later.Select(e => (e.EntityType, e.CleverId)).ToHashSet();
+        }
+
+        var conflicts = entries.Where(e => touchedLater.Contains((e.EntityType, e.CleverId))).Select(e => $"{e.EntityType} {e.CleverId}").Distinct().ToList();
+        if (conflicts.Count > 0 && !force)
+        {
+            throw new UndoRefusedException($"{conflicts.Count} record(s) run {syncId} changed were changed again by later runs (e.g. {string.Join(", ", conflicts.Take(3))}); " +
+                                           "undoing would overwrite those later changes. Undo the later runs first, or run again with --force.");
+        }
+
+        var entities = SyncEntities.All.Where(e => entries.Any(x => x.EntityType == e.EntityType)).ToList();
+        var rows = await history.StartAsync(school.SchoolId, entities.Select(e => new EntitySyncOutcome(e.EntityType, SyncType.Undo)), cancellationToken);
+        IReadOnlyList<EntitySyncOutcome> outcomes;
+        string? error = null;
+        try
+        {
+            outcomes = await ApplyAsync(school, entities, entries, rows.ToDictionary(r => r.EntityType, r => r.SyncId, StringComparer.Ordinal), cancellationToken);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or DbUpdateException or InvalidOperationException)
+        {
+            error = $"The school's database failed: {ex.GetBaseException().Message} Nothing was changed.";
+            outcomes = entities.Select(e => new EntitySyncOutcome(e.EntityType, SyncType.Undo) { Error = error }).ToList();
+        }
+
+        await history.CompleteAsync(rows, outcomes, null, new Dictionary<string, DateTime?>(), CancellationToken.None);
+        if (error is null)
+        {
+            await history.SetRequiresFullSyncAsync(school.SchoolId, true, CancellationToken.None);
+            LogUndone(logger, syncId, school.Name, entries.Count);
+        }
+
+        return new SchoolSyncResult(school.SchoolId, school.CleverSchoolId, school.Name, school.DistrictId, outcomes, time.GetElapsedTime(started), error);
+    }
+
+    private async Task<IReadOnlyList<EntitySyncOutcome>> ApplyAsync(School school, IReadOnlyList<SyncEntity> entities, IReadOnlyList<ChangeLogEntry> entries,
+        IReadOnlyDictionary<string, int> syncIds, CancellationToken cancellationToken)
+    {
+        await using var transaction = await SchoolTransaction.OpenAsync(await schoolDatabases.OpenAsync(school, cancellationToken),
+            schoolDatabases.Provider, options.Value.BatchSize, time.GetUtcNow().UtcDateTime, cancellationToken);
+        await using var log = new ChangeLogWriter(transaction.Connection, transaction.Transaction, transaction.Dialect, transaction.Model, syncIds, transaction.Now);
+        var mode = new ApplyMode(AllowMassDelete: true, DryRun: false, ChangeLog: log);
+        var outcomes = new List<EntitySyncOutcome>(entities.Count);
+        foreach (var entity in entities)
+        {
+            await using var table = await EntityTable.OpenAsync(entity, transaction, mode, cancellationToken);
+            var (restore, remove) = await BeforeTheRunAsync(table, entries.Where(e => e.EntityType == entity.EntityType).ToList(), cancellationToken);
+            await table.DeleteAsync(remove, cancellationToken);
+            await table.UpsertAsync(restore, cancellationToken);
+            outcomes.Add(await table.OutcomeAsync(SyncType.Undo, cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Each record's state before the run, worked back from its current row through the run's changes, newest
+    /// first: a creation means it did not exist, a deletion gives its full row, an update its old field values.
+    /// </summary>
+    private static async Task<(List<object?[]> Restore, List<string> Remove)> BeforeTheRunAsync(EntityTable table, IReadOnlyList<ChangeLogEntry> entries,
+        CancellationToken cancellationToken)
+    {
+        var map = table.Map;
+        var current = await table.Writer.ReadRowsAsync(entries.Select(e => e.CleverId).Distinct().ToList(), cancellationToken);
+        var state = new Dictionary<string, object?[]?>(StringComparer.Ordinal);
+        foreach (var entry in entries.Reverse())
+        {
+            var row = state.TryGetValue(entry.CleverId, out var known) ? known : current.GetValueOrDefault(entry.CleverId)?.Values.ToArray();
+            state[entry.CleverId] = entry.Action switch
+            {
+                ChangeAction.Created => null,
+                ChangeAction.Deleted => Row(map, ChangeValues.Read(entry.OldValues, map)),
+                _ when row is not null => Apply(map, row, ChangeValues.Read(entry.OldValues, map)),
+                _ => null,
+            };
+        }
+
+        return (state.Values.OfType<object?[]>().ToList(), state.Where(s => s.Value is null).Select(s => s.Key).ToList());
+    }
+
+    private static object?[] Row(RosterTableMap map, IReadOnlyDictionary<string, object?> values) =>
+        map.Properties.Select(p => values.GetValueOrDefault(p.Name)).ToArray();
+
+    private static object?[] Apply(RosterTableMap map, object?[] row, IReadOnlyDictionary<string, object?> old)
+    {
+        var restored = row.ToArray();
+        for (var i = 1; i < map.Properties.Count; i++)
+        {
+            if (old.TryGetValue(map.Properties[i].Name, out var value))
+            {
+                restored[i] = value;
+            }
+        }
+
+        return restored;
+    }
+
+    [LoggerMessage(EventId = 2401, Level = LogLevel.Warning, Message = "Undid run {SyncId} of {SchoolName}: {Changes} changes taken back; the school is flagged for a full sync")]
+    private static partial void LogUndone(ILogger logger, int syncId, string schoolName, int changes);
+}

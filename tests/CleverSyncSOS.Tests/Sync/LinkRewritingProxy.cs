@@ -1,0 +1,73 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CleverSyncSOS.Tests.Sync;
+
+/// <summary>
+/// A Clever-compatible server in front of the simulator that takes the other reading of what Clever leaves
+/// unconfirmed: its <c>next</c> links carry the cursor but drop <c>role</c>, so the pages after the first list
+/// every user of the school.
+/// </summary>
+public sealed partial class LinkRewritingProxy : IAsyncDisposable
+{
+    private readonly HttpClient _upstream = new();
+    private WebApplication _app = null!;
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>The simulator's API base (set once it has started).</summary>
+    public Uri? Upstream { get; set; }
+
+    public static async Task<LinkRewritingProxy> StartAsync()
+    {
+        var proxy = new LinkRewritingProxy();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        var app = builder.Build();
+        app.Run(proxy.ForwardAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        proxy._app = app;
+        proxy.BaseUrl = new Uri(address.TrimEnd('/') + "/v3.0/");
+        return proxy;
+    }
+
+    private async Task ForwardAsync(HttpContext context)
+    {
+        var upstream = new Uri(Upstream!, "/" + context.Request.Path.Value!.TrimStart('/') + context.Request.QueryString.Value);
+        using var request = new HttpRequestMessage(HttpMethod.Get, upstream);
+        request.Headers.TryAddWithoutValidation("Authorization", context.Request.Headers.Authorization.ToString());
+        using var response = await _upstream.SendAsync(request, context.RequestAborted);
+        context.Response.StatusCode = (int)response.StatusCode;
+        foreach (var header in response.Headers.Where(h => h.Key.StartsWith("X-Ratelimit", StringComparison.OrdinalIgnoreCase)))
+        {
+            context.Response.Headers[header.Key] = header.Value.ToArray();
+        }
+
+        context.Response.ContentType = response.Content.Headers.ContentType?.ToString();
+        var body = await response.Content.ReadAsStringAsync(context.RequestAborted);
+        await context.Response.WriteAsync(RoleParameter().Replace(body, "$1"), context.RequestAborted);
+    }
+
+    // role=... inside a link's uri, with the & that follows it.
+    [GeneratedRegex("(\"uri\"\\s*:\\s*\"[^\"]*?)role=[a-z_]+&?")]
+    private static partial Regex RoleParameter();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _upstream.Dispose();
+    }
+}

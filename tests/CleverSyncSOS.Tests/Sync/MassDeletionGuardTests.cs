@@ -1,0 +1,20 @@
+using CleverSyncSOS.Sync;
+using CleverSyncSOS.Sync.Applying;
+
+namespace CleverSyncSOS.Tests.Sync;
+
+public sealed class MassDeletionGuardTests
+{
+    private static readonly SyncOptions Options = new() { MassDeletionThresholdPercent = 30, MassDeletionMinimumRecords = 10 };
+
+    [Theory]
+    [InlineData(31, 100, true)]   // more than 30 %
+    [InlineData(30, 100, false)]  // exactly the threshold is allowed
+    [InlineData(9, 12, false)]    // a small class losing most of itself is under the minimum
+    [InlineData(10, 12, true)]
+    [InlineData(0, 0, false)]
+    public void Holds_removals_above_the_share_and_at_least_the_minimum(long missing, long total, bool holds)
+    {
+        Assert.Equal(holds, MassDeletionGuard.Holds(missing, total, Options));
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using CleverSyncSOS.Persistence;
+using CleverSyncSOS.Persistence.Session;
+using CleverSyncSOS.Sync;
+using CleverSyncSOS.Sync.Undo;
+using CleverSyncSOS.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CleverSyncSOS.Tests.Sync;
+
+/// <summary>A run can be taken back from the change log, as its own recorded run.</summary>
+public sealed class UndoTests
+{
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Undo_of_a_run_that_deleted_40_students_brings_back_those_40_rows_with_their_values(DatabaseProvider provider)
+    {
+        var simulator = SyncTestEnvironment.SmallDistrict(students: 300, schools: 1);
+        simulator.EventsEnabled = false;
+        await using var env = await SyncTestEnvironment.StartAsync(simulator, provider: provider);
+        await env.OnboardAsync();
+        var school = env.District.Schools[0];
+        await env.SyncAsync();
+        var before = await env.StudentsAsync(school.Id);
+        var gone = before.Skip(100).Take(40).ToList();
+        foreach (var student in gone)
+        {
+            env.Simulator.Store.RemoveUser(student.CleverStudentId);
+        }
+
+        var deleting = Assert.Single(await env.SyncAsync());
+        Assert.Equal(40, deleting.Entities.Single(e => e.EntityType == SyncEntityType.Student).Deleted);
+        var run = (await env.HistoryAsync(school.Id)).Last(h => h.EntityType == SyncEntityType.Student).SyncId;
+
+        var undone = await UndoAsync(env, run);
+
+        Assert.Equal(SyncStatus.Success, undone.Status);
+        Assert.Equal(40, undone.Entities.Single(e => e.EntityType == SyncEntityType.Student).Created);
+        var after = await env.StudentsAsync(school.Id);
+        Assert.Equal(
+            before.Select(s => (s.CleverStudentId, s.FirstName, s.LastName, s.Email, s.Grade, s.StudentNumber, s.LastModifiedInClever, s.IsActive)),
+            after.Select(s => (s.CleverStudentId, s.FirstName, s.LastName, s.Email, s.Grade, s.StudentNumber, s.LastModifiedInClever, s.IsActive)));
+        Assert.True((await env.SchoolAsync(school.Id)).RequiresFullSync, "after an undo the school converges to Clever with a full sync");
+        Assert.Contains(await env.HistoryAsync(school.Id), h => h.SyncType == SyncType.Undo && h.Status == SyncStatus.Success && h.RecordsCreated == 40);
+    }
+
+    [Fact]
+    public async Task Undo_is_refused_when_a_later_run_changed_the_same_records_unless_forced()
+    {
+        var simulator = SyncTestEnvironment.SmallDistrict(schools: 1);
+        simulator.EventsEnabled = false;
+        await using var env = await SyncTestEnvironment.StartAsync(simulator);
+        await env.OnboardAsync();
+        var school = env.District.Schools[0];
+        await env.SyncAsync();
+        var student = (await env.StudentsAsync(school.Id))[7];
+        env.Simulator.Store.UpdateUser(student.CleverStudentId, new JsonObject { ["name"] = new JsonObject { ["first"] = "First" } });
+        await env.SyncAsync();
+        var run = (await env.HistoryAsync(school.Id)).Last(h => h.EntityType == SyncEntityType.Student).SyncId;
+        env.Simulator.Store.UpdateUser(student.CleverStudentId, new JsonObject { ["name"] = new JsonObject { ["first"] = "Second" } });
+        await env.SyncAsync();
+
+        var refused = await Assert.ThrowsAsync<UndoRefusedException>(() => UndoAsync(env, run));
+
+        Assert.Contains(student.CleverStudentId, refused.Message);
+        Assert.Contains("--force", refused.Message);
+        Assert.Equal("Second", (await env.StudentsAsync(school.Id)).Single(s => s.CleverStudentId == student.CleverStudentId).FirstName);
+
+        var forced = await UndoAsync(env, run, force: true);
+
+        Assert.Equal(SyncStatus.Success, forced.Status);
+        Assert.Equal(student.FirstName, (await env.StudentsAsync(school.Id)).Single(s => s.CleverStudentId == student.CleverStudentId).FirstName);
+    }
+
+    private static async Task<SchoolSyncResult> UndoAsync(SyncTestEnvironment env, int run, bool force = false)
+    {
+        await using var scope = env.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RunUndo>().UndoAsync(run, force, CancellationToken.None);
+    }
+}
