@@ -57,6 +57,10 @@ public sealed class CraftedClever : IAsyncDisposable
         app.MapGet("/v3.0/schools", () => List(server._schools.Select(s => new JsonObject { ["id"] = s.Id, ["name"] = s.Name, ["district"] = DistrictId })));
         // Routing leaves %2F encoded in a route value: decode it as Clever would see the id.
         app.MapGet("/v3.0/schools/{id}/users", (string id, string role) => server.Users(Uri.UnescapeDataString(id), role));
+        // No classes are rostered at these schools: an empty list each, as Clever answers.
+        app.MapGet("/v3.0/schools/{id}/sections", () => List([]));
+        app.MapGet("/v3.0/schools/{id}/courses", () => List([]));
+        app.MapGet("/v3.0/schools/{id}/terms", () => List([]));
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         server.TokenEndpoint = new Uri(address, "/oauth/tokens");

@@ -14,8 +14,8 @@ namespace CleverSyncSOS.Tests.Sync;
 
 /// <summary>
 /// A Clever-compatible server in front of the simulator that takes the other reading of what Clever leaves
-/// unconfirmed: its <c>next</c> links carry the cursor but drop <c>role</c>, so the pages after the first list
-/// every user of the school.
+/// unconfirmed: its <c>next</c> links carry the cursor but drop <c>role</c>, and past the first page it ignores
+/// <c>role</c> even when the client puts it back, so the pages after the first list every user of the school.
 /// </summary>
 public sealed partial class LinkRewritingProxy : IAsyncDisposable
 {
@@ -45,7 +45,13 @@ public sealed partial class LinkRewritingProxy : IAsyncDisposable
 
     private async Task ForwardAsync(HttpContext context)
     {
-        var upstream = new Uri(Upstream!, "/" + context.Request.Path.Value!.TrimStart('/') + context.Request.QueryString.Value);
+        var query = context.Request.QueryString.Value ?? "";
+        if (query.Contains("starting_after=", StringComparison.Ordinal))
+        {
+            query = RoleInQuery().Replace(query, "$1");
+        }
+
+        var upstream = new Uri(Upstream!, "/" + context.Request.Path.Value!.TrimStart('/') + query);
         using var request = new HttpRequestMessage(HttpMethod.Get, upstream);
         request.Headers.TryAddWithoutValidation("Authorization", context.Request.Headers.Authorization.ToString());
         using var response = await _upstream.SendAsync(request, context.RequestAborted);
@@ -63,6 +69,10 @@ public sealed partial class LinkRewritingProxy : IAsyncDisposable
     // role=... inside a link's uri, with the & that follows it.
     [GeneratedRegex("(\"uri\"\\s*:\\s*\"[^\"]*?)role=[a-z_]+&?")]
     private static partial Regex RoleParameter();
+
+    // role=... in a query string, keeping the separator before it.
+    [GeneratedRegex("([?&])role=[a-z_]+&?")]
+    private static partial Regex RoleInQuery();
 
     public async ValueTask DisposeAsync()
     {
