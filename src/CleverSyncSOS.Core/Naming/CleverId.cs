@@ -101,8 +101,8 @@ public static class TextRules
             throw new InvalidIdentifierException($"The {what} is {value.Length} characters; at most {maxLength} are allowed.");
         }
 
-        var control = value.IndexOf(value.FirstOrDefault(char.IsControl));
-        if (value.Any(char.IsControl))
+        var control = Array.FindIndex(value.ToCharArray(), char.IsControl);
+        if (control >= 0)
         {
             throw new InvalidIdentifierException($"The {what} '{CleverId.Printable(value)}' contains the control character U+{(int)value[control]:X4} at position {control + 1}.");
         }

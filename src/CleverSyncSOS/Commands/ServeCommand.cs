@@ -15,6 +15,12 @@ public static class ServeCommand
             try
             {
                 await using var app = ServiceHost.Build(CommonOptions.Read(result), result.GetValue(urls)!);
+                // Checked before the host starts, so a problem is one message instead of the host's failure log.
+                if (await Hosting.CommandHost.PreflightAsync(app.Services, cancellationToken) is { } failed)
+                {
+                    return failed;
+                }
+
                 await app.RunAsync(cancellationToken);
                 return Hosting.ExitCodes.Success;
             }

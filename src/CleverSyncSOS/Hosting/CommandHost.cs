@@ -13,47 +13,70 @@ public static class CommandHost
     public static async Task<int> RunAsync(CommonSettings settings, Func<IServiceProvider, CancellationToken, Task<int>> command,
         CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var host = CleverSyncHostBuilder.Create(settings, overrides).Build();
-        var failures = ConfigurationFailures(host.Services);
-        if (failures.Count > 0)
+        using var host = CleverSyncHostBuilder.Create(settings, overrides).Build();
+        if (await PreflightAsync(host.Services, cancellationToken) is { } failed)
         {
-            await ReportConfigurationErrorsAsync(failures);
-            host.Dispose();
-            return ExitCodes.ConfigurationError;
+            return failed;
         }
 
-        using (host)
+        try
         {
-            try
+            await using var scope = host.Services.CreateAsyncScope();
+            return await command(scope.ServiceProvider, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("Cancelled.");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception ex) when (StartupFailures.Describe(ex) is { } messages)
+        {
+            await ReportConfigurationErrorsAsync(messages);
+            return ExitCodes.ConfigurationError;
+        }
+        catch (InvalidIdentifierException ex)
+        {
+            // An id or name the operator typed: a usage error.
+            await Console.Error.WriteLineAsync($"Error: {ex.Message}");
+            return ExitCodes.ConfigurationError;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Never a stack trace for the operator: the message says what failed; --verbose logs the trace.
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CleverSyncSOS.Command").LogDebug(ex, "The command failed");
+            await Console.Error.WriteLineAsync($"Error: {Message(ex)}");
+            return ExitCodes.Error;
+        }
+    }
+
+    /// <summary>
+    /// What every command and the service check before they start: the configuration, and SessionDb brought to the
+    /// latest migration. A problem is printed as messages naming the key or the cause and gives exit code 3
+    /// (130 when cancelled); null means go on.
+    /// </summary>
+    public static async Task<int?> PreflightAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var failures = ConfigurationFailures(services);
+        try
+        {
+            if (failures.Count == 0)
             {
-                await host.Services.GetRequiredService<SessionDatabase>().MigrateAsync(cancellationToken);
-                await using var scope = host.Services.CreateAsyncScope();
-                return await command(scope.ServiceProvider, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                await Console.Error.WriteLineAsync("Cancelled.");
-                return ExitCodes.Cancelled;
-            }
-            catch (Exception ex) when (StartupFailures.Describe(ex) is { } messages)
-            {
-                await ReportConfigurationErrorsAsync(messages);
-                return ExitCodes.ConfigurationError;
-            }
-            catch (InvalidIdentifierException ex)
-            {
-                // An id or name the operator typed: a usage error.
-                await Console.Error.WriteLineAsync($"Error: {ex.Message}");
-                return ExitCodes.ConfigurationError;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Never a stack trace for the operator: the message says what failed; --verbose logs the trace.
-                host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CleverSyncSOS.Command").LogDebug(ex, "The command failed");
-                await Console.Error.WriteLineAsync($"Error: {Message(ex)}");
-                return ExitCodes.Error;
+                await services.GetRequiredService<SessionDatabase>().MigrateAsync(cancellationToken);
+                return null;
             }
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("Cancelled.");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception ex) when (StartupFailures.Describe(ex) is { } messages)
+        {
+            failures = messages;
+        }
+
+        await ReportConfigurationErrorsAsync(failures);
+        return ExitCodes.ConfigurationError;
     }
 
     private static string Message(Exception ex) => ex is ArgumentException or InvalidOperationException or Credentials.SecretNotFoundException

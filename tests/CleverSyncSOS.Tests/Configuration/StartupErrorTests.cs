@@ -57,6 +57,21 @@ public sealed class StartupErrorTests
     }
 
     [Fact]
+    public async Task Serve_with_a_corrupt_session_db_or_a_bad_setting_prints_one_message_and_exits_3()
+    {
+        using var folder = new TempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(folder.Path, "session.db"), new string('x', 4096));
+
+        var corrupt = await CliProcess.RunAsync(null, null, "serve", "--urls", "http://127.0.0.1:0", "--data-dir", folder.Path);
+        var badSetting = await CliProcess.RunAsync(new Dictionary<string, string?> { ["CleverSyncSOS__Sync__MaxParallelSchools"] = "abc" }, null,
+            "serve", "--urls", "http://127.0.0.1:0", "--data-dir", folder.Path);
+
+        AssertConfigurationError(corrupt, "file is not a database");
+        AssertConfigurationError(badSetting, "CleverSyncSOS:Sync:MaxParallelSchools");
+        Assert.DoesNotContain("Hosting failed to start", corrupt.Output + badSetting.Output);
+    }
+
+    [Fact]
     public async Task An_unreachable_PostgreSQL_SessionDb_is_named_without_its_password()
     {
         using var folder = new TempDirectory();
