@@ -100,7 +100,8 @@ public static class DependencyInjection
                 var window = TimeSpan.FromSeconds(api.RateLimitWindowSeconds);
                 builder.AddRetry(new HttpRetryStrategyOptions
                 {
-                    // Without X-Ratelimit-Reset, quarter-window steps: five of them outlast a whole window.
+                    // Without X-Ratelimit-Reset, quarter-window steps (spread a little, so schools sharing a token do not
+                    // come back in step): eight of them outlast two whole windows.
                     MaxRetryAttempts = RateLimitRetries,
                     ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests),
                     ShouldRetryAfterHeader = false,
@@ -108,7 +109,7 @@ public static class DependencyInjection
                     DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
                         args.Outcome.Result is { } response && CleverRateLimitHandler.ReadReset(response) is { } reset
                             ? Clamp(reset - time.GetUtcNow() + TimeSpan.FromMilliseconds(100), 2 * window)
-                            : window / (RateLimitRetries - 1)),
+                            : window / 4 * (0.75 + Random.Shared.NextDouble() / 2)),
                 });
 
                 if (retry.MaxRetries > 0)
@@ -132,7 +133,7 @@ public static class DependencyInjection
     }
 
     /// <summary>How often one request is retried on 429 before it fails.</summary>
-    private const int RateLimitRetries = 5;
+    private const int RateLimitRetries = 8;
 
     private static TimeSpan Clamp(TimeSpan wait, TimeSpan max) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait > max ? max : wait;
 

@@ -85,6 +85,16 @@ public sealed class SimulatorOptions
     /// </summary>
     public bool MessyData { get; set; } = true;
 
+    /// <summary>
+    /// One application connected to every district, as with real Clever: the districts share one client id and
+    /// secret, and the tokens endpoint lists a token per district whatever <c>district</c> parameter is sent.
+    /// Off = each district has its own credentials and the parameter filters the list.
+    /// </summary>
+    public bool OneApplication { get; set; } = true;
+
+    /// <summary>Scopes left out of every token (a district that did not grant them); none by default.</summary>
+    public IReadOnlyList<string> ScopesWithheld { get; set; } = [];
+
     /// <summary>Every unconfirmed behaviour the kind way (the readings the simulator took before it was made harsh).</summary>
     public SimulatorOptions Kinder()
     {
@@ -100,6 +110,7 @@ public sealed class SimulatorOptions
         DeadToken = DeadTokenAnswer.Unauthorized;
         EventsOff = EventsOffAnswer.EmptyList;
         MessyData = false;
+        OneApplication = false;
         return this;
     }
 

@@ -256,7 +256,7 @@ internal sealed class BenchRunner(BenchProfile profile, string resultsDirectory,
             // Unlimited unless the scenario is about the limit: all workers share the district's one token.
             RateLimitPerMinute = limitPerWindow ?? 1_000_000_000,
             RateLimitWindowSeconds = windowSeconds,
-        });
+        }.Kinder()); // Clever's documented behaviour (rate-limit headers, filters kept in links): figures stay comparable
 
     private async Task ResolvePostgresAsync(CancellationToken cancellationToken)
     {

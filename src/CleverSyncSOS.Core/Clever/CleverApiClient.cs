@@ -54,23 +54,22 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
     /// </summary>
     public async Task<string> GetLatestEventIdAsync(DistrictCredentials district, CancellationToken cancellationToken)
     {
-        // ending_before=last is Clever's de-facto way to the newest event, not a documented one: a server that
-        // refuses it (400) or ignores it (answering the oldest events, with a next link) is read to the end instead.
+        // ending_before=last is Clever's de-facto way to the newest event, not a documented one. Whatever it answers
+        // is checked by reading on from there: a server that honours it answers that with nothing more; one that
+        // ignores it (answering the oldest events) or refuses it (400) is read to the end, and the last id wins.
+        var last = "";
         try
         {
             var newest = await GetPageAsync(district, Resolve($"{EventsPath}?ending_before=last&limit=1"), CleverJsonContext.Default.CleverApiResponseCleverEvent, cancellationToken);
-            if (newest.Page.NextLink is not { Length: > 0 })
-            {
-                return newest.Page.Data!.LastOrDefault()?.Data?.Id ?? "";
-            }
+            last = newest.Page.Data!.LastOrDefault()?.Data?.Id ?? "";
         }
         catch (CleverApiException ex) when (ex.StatusCode == HttpStatusCode.BadRequest)
         {
-            // Refused: read forward below.
+            // Refused: read from the oldest kept event instead.
         }
 
-        var last = "";
-        await foreach (var change in ReadAllAsync(district, $"{EventsPath}?limit={options.Value.PageSize}", CleverJsonContext.Default.CleverApiResponseCleverEvent, cancellationToken))
+        var after = last.Length > 0 ? $"&starting_after={Uri.EscapeDataString(last)}" : "";
+        await foreach (var change in ReadAllAsync(district, $"{EventsPath}?limit={options.Value.PageSize}{after}", CleverJsonContext.Default.CleverApiResponseCleverEvent, cancellationToken))
         {
             last = change.Id is { Length: > 0 } id ? id : last;
         }

@@ -142,15 +142,23 @@ public sealed partial class SimulatorStore
     /// <summary>Invalidates every token issued for the district: data calls get 401, the next token request mints a new one.</summary>
     public void RevokeTokens(string districtId) => Tokens.Revoke(RequireDistrict(districtId).Index);
 
-    /// <summary>Replaces the district app's client secret (the old one stops working) and returns the new one.</summary>
+    /// <summary>
+    /// Replaces the district app's client secret (the old one stops working) and returns the new one. With
+    /// <see cref="SimulatorOptions.OneApplication"/> the secret is the application's, so every district's changes.
+    /// </summary>
     public string RotateCredentials(string districtId)
     {
         var district = RequireDistrict(districtId);
         lock (_gate)
         {
-            district.ClientSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+            var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+            foreach (var sharing in Options.OneApplication ? _districts : [district])
+            {
+                sharing.ClientSecret = secret;
+            }
+
             RefreshDistrictSnapshot();
-            return district.ClientSecret;
+            return secret;
         }
     }
 
@@ -160,17 +168,18 @@ public sealed partial class SimulatorStore
         lock (_gate) _events.Expire();
     }
 
-    /// <summary>The district a client id/secret pair is connected to, or null (constant-time secret check).</summary>
-    internal int? DistrictForCredentials(string clientId, string clientSecret)
+    /// <summary>The districts a client id/secret pair is connected to; empty when it is unknown (constant-time secret check).</summary>
+    internal IReadOnlyList<int> DistrictsForCredentials(string clientId, string clientSecret)
     {
+        var connected = new List<int>();
         foreach (var district in _districts)
         {
             if (district.ClientId != clientId) continue;
             string expected;
             lock (_gate) expected = district.ClientSecret;
-            return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(clientSecret)) ? district.Index : null;
+            if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(clientSecret))) connected.Add(district.Index);
         }
-        return null;
+        return connected;
     }
 
     internal DistrictState? FindDistrict(string id) => _districtsById.GetValueOrDefault(id);

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using CleverSyncSOS.Simulator.Auth;
 using CleverSyncSOS.Simulator.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -26,7 +25,7 @@ internal sealed class TokenEndpoint(SimulatorRuntime runtime)
     private Task HandleAsync(HttpContext context)
     {
         if (ReadBasic(context.Request) is not var (clientId, secret)
-            || runtime.Store.DistrictForCredentials(clientId, secret) is not int districtIndex)
+            || runtime.Store.DistrictsForCredentials(clientId, secret) is not { Count: > 0 } connected)
         {
             return Responses.TokenError(context, StatusCodes.Status401Unauthorized, "invalid_client", "Client authentication failed: unknown client id or wrong secret.");
         }
@@ -35,15 +34,21 @@ internal sealed class TokenEndpoint(SimulatorRuntime runtime)
             return Responses.TokenError(context, StatusCodes.Status400BadRequest, "invalid_request", "owner_type must be 'district'.");
         }
 
-        var district = runtime.Store.DistrictStates[districtIndex];
-        var only = context.Request.Query["district"].ToString();
-        var tokens = only.Length == 0 || only == district.Id ? [runtime.Store.Tokens.GetOrMint(districtIndex)] : Array.Empty<IssuedToken>();
+        // One token per connected district. Whether Clever honours a district parameter is not documented: with one
+        // application for every district the list holds them all, whatever is asked.
+        var only = runtime.Options.OneApplication ? "" : context.Request.Query["district"].ToString();
+        var scopes = Scopes.Except(runtime.Options.ScopesWithheld, StringComparer.Ordinal).ToList();
+        var tokens = connected
+            .Select(index => runtime.Store.DistrictStates[index])
+            .Where(district => only.Length == 0 || only == district.Id)
+            .Select(district => (District: district, Token: runtime.Store.Tokens.GetOrMint(district.Index)))
+            .ToList();
 
         return Responses.WriteJson(context, StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("data");
-            foreach (var token in tokens)
+            foreach (var (district, token) in tokens)
             {
                 w.WriteStartObject();
                 w.WriteString("id", token.Id);
@@ -54,7 +59,7 @@ internal sealed class TokenEndpoint(SimulatorRuntime runtime)
                 w.WriteEndObject();
                 w.WriteString("access_token", token.AccessToken);
                 w.WriteStartArray("scopes");
-                foreach (var scope in Scopes) w.WriteStringValue(scope);
+                foreach (var scope in scopes) w.WriteStringValue(scope);
                 w.WriteEndArray();
                 if (runtime.Store.Tokens.SecondsRemaining(token) is int remaining) w.WriteNumber("expires_in", remaining);
                 w.WriteEndObject();

@@ -31,7 +31,8 @@ internal static class RosterGenerator
             var domain = slug + "usd.org";
             for (var n = 2; !domains.Add(domain); n++) domain = slug + n.ToString(CultureInfo.InvariantCulture) + "usd.org";
 
-            var credentials = new DeterministicRandom(seedHash, -1000 - d);
+            // One application connected to every district (Clever's model) shares one client id and secret.
+            var credentials = new DeterministicRandom(seedHash, options.OneApplication ? -1000 : -1000 - d);
             var district = new DistrictState
             {
                 Index = d,

@@ -32,12 +32,14 @@ public static class SimulatorCommand
         var deadToken = new Option<DeadTokenAnswer?>("--dead-token") { Description = "Forbidden (default), HtmlPage or Unauthorized" };
         var eventsOff = new Option<EventsOffAnswer?>("--events-off") { Description = "how /events answers with --no-events: Unauthorized (default), Forbidden, NotFound or EmptyList" };
         var messy = new Option<bool?>("--messy-data") { Description = "users as messy as real ones (default: true)" };
+        var oneApplication = new Option<bool?>("--one-application") { Description = "one client id/secret for every district, a token per district listed (default: true)" };
+        var withheld = new Option<string[]>("--withhold-scope") { Description = "a scope left out of every token (repeatable)", AllowMultipleArgumentsPerToken = true };
 
         var command = new Command("simulator", "Run the bundled Clever API simulator (staging, manual tests); its subcommands change a running one")
         {
             port, seed, districts, schools, students, teachers, tokenLifetime, rateLimit, latency, noEvents,
             kinder, schoolFilter, expiredCursor, endingBeforeLast, linksKeepFilters, linksToEmptyPages, rateLimitHeaders, deletedFull,
-            errorBodies, rejectUnknown, deadToken, eventsOff, messy,
+            errorBodies, rejectUnknown, deadToken, eventsOff, messy, oneApplication, withheld,
         };
         foreach (var control in SimulatorControlCommands.Create())
         {
@@ -75,6 +77,8 @@ public static class SimulatorCommand
             options.DeadToken = result.GetValue(deadToken) ?? options.DeadToken;
             options.EventsOff = result.GetValue(eventsOff) ?? options.EventsOff;
             options.MessyData = result.GetValue(messy) ?? options.MessyData;
+            options.OneApplication = result.GetValue(oneApplication) ?? options.OneApplication;
+            options.ScopesWithheld = result.GetValue(withheld) ?? [];
             try
             {
                 await CleverSimulator.RunAsync(options, result.GetValue(port), Console.Out, cancellationToken);
