@@ -204,7 +204,7 @@ internal sealed class BenchRunner(BenchProfile profile, string resultsDirectory,
     {
         var key = RunResults.Key(label ?? scenario, provider, size);
         var postgres = provider == "PostgreSql";
-        if (only is not null && !only.Contains(scenario) && !only.Contains($"{scenario}/{provider}") && (label is null || !only.Contains(label)))
+        if (only is not null && !only.Contains(scenario) && !only.Contains($"{scenario}/{provider}") && (label is null || !only.Any(label.StartsWith)))
         {
             _results.Skip(key, "not selected (--only)");
             return;

@@ -86,7 +86,12 @@ public sealed partial class SchoolSyncJob(
 
         var duration = time.GetElapsedTime(started);
         var result = new SchoolSyncResult(school.SchoolId, school.CleverSchoolId, school.Name, target.District.CleverDistrictId, outcomes, duration, error);
-        Record(result, activity);
+        if (!request.DryRun)
+        {
+            // A dry run wrote nothing: its counts are predictions, not records written.
+            Record(result, activity);
+        }
+
         LogFinished(logger, school.Name, result.Status, duration.TotalSeconds);
         progress?.Report(new SyncProgress(school.Name, result.Status));
         return result;

@@ -37,4 +37,25 @@ public sealed class ReadScopeTests
             (line.Contains("has no student role", StringComparison.Ordinal) && teachers.Any(t => line.Contains(t.Id, StringComparison.Ordinal)))
             || (line.Contains("has no teacher role", StringComparison.Ordinal) && students.Any(t => line.Contains(t.Id, StringComparison.Ordinal))), line));
     }
+
+    [Fact]
+    public async Task A_stored_student_served_with_another_district_is_skipped_and_counted_but_not_deleted()
+    {
+        var simulator = SyncTestEnvironment.SmallDistrict(schools: 1);
+        simulator.EventsEnabled = false;
+        await using var env = await SyncTestEnvironment.StartAsync(simulator);
+        await env.OnboardAsync();
+        var school = env.District.Schools[0];
+        await env.SyncAsync();
+        var student = (await env.StudentsAsync(school.Id))[4];
+        env.Simulator.Store.UpdateUser(student.CleverStudentId, new System.Text.Json.Nodes.JsonObject { ["district"] = "65d000000000000000000999", ["name"] = new System.Text.Json.Nodes.JsonObject { ["first"] = "Changed" } });
+
+        var result = Assert.Single(await env.SyncAsync(new SyncRequest(ForceFull: true)));
+
+        var students = result.Entities.Single(e => e.EntityType == SyncEntityType.Student);
+        Assert.Equal((1, 0, 0), (students.Failed, students.Updated, students.Deleted));
+        var stored = (await env.StudentsAsync(school.Id)).Single(s => s.CleverStudentId == student.CleverStudentId);
+        Assert.Equal(student.FirstName, stored.FirstName);
+        Assert.Contains(env.Logs.Lines, l => l.Contains(student.CleverStudentId, StringComparison.Ordinal) && l.Contains("belongs to district 65d000000000000000000999", StringComparison.Ordinal));
+    }
 }

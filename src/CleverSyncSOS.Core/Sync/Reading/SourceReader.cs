@@ -12,7 +12,7 @@ namespace CleverSyncSOS.Sync.Reading;
 /// Reads every page of one Clever source for one school and turns its records into validated rows for each
 /// entity fed by it. Every record is checked against what was asked (district, school, role): one that does not
 /// match (a teacher in the student pages because a <c>next</c> link dropped <c>role</c>) is skipped and counted as
-/// failed, never written. A record that matches but cannot be stored is still "seen", so it is never deleted.
+/// failed, never written. Either way, a record Clever lists is "seen", so it is never deleted because of its form.
 /// </summary>
 public sealed class SourceReader(CleverApiClient clever, IOptions<SyncOptions> options, ILogger<SourceReader> logger)
 {
@@ -49,9 +49,15 @@ public sealed class SourceReader(CleverApiClient clever, IOptions<SyncOptions> o
 
                 if (source.Mismatch(record, scope) is { } mismatch)
                 {
-                    // Counted against the record's own table (the first the source feeds), logged, never written.
+                    // Counted against the record's own table (the first the source feeds), logged, never written. Its keys
+                    // still count as seen: a record Clever lists here, however odd, is never the reason for a deletion.
                     tallies[0].Failed++;
                     SyncLog.RecordOutOfScope(logger, source.Name, source.IdOf(record) ?? "(no id)", mismatch);
+                    for (var t = 0; t < tables.Count; t++)
+                    {
+                        seen[t].AddRange(tables[t].Entity.RowsOf(record).Select(r => r[0]).OfType<string>().Where(k => k.Length > 0));
+                    }
+
                     continue;
                 }
 
