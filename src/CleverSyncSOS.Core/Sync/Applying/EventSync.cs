@@ -47,7 +47,7 @@ public sealed partial class EventSync(CleverApiClient clever, IOptions<SyncOptio
                 foreach (var table in affected)
                 {
                     var source = table.Entity.Source;
-                    if (source.ParseEvent(change.Data.Object) is not { } record || source.IdOf(record) is not { Length: > 0 } id)
+                    if (source.ParseEvent(change.Data.Object) is not { } record || source.IdOf(record) is not { Length: > 0 } id || !RecordValidator.IsStorableKey(id))
                     {
                         continue;
                     }

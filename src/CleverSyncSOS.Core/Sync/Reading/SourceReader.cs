@@ -55,7 +55,7 @@ public sealed class SourceReader(CleverApiClient clever, IOptions<SyncOptions> o
                     SyncLog.RecordOutOfScope(logger, source.Name, source.IdOf(record) ?? "(no id)", mismatch);
                     for (var t = 0; t < tables.Count; t++)
                     {
-                        seen[t].AddRange(tables[t].Entity.RowsOf(record).Select(r => r[0]).OfType<string>().Where(k => k.Length > 0));
+                        seen[t].AddRange(tables[t].Entity.RowsOf(record).Select(r => r[0]).OfType<string>().Where(k => k.Length > 0 && RecordValidator.IsStorableKey(k)));
                     }
 
                     continue;
