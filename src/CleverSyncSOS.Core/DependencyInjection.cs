@@ -101,7 +101,8 @@ public static class DependencyInjection
                 builder.AddRetry(new HttpRetryStrategyOptions
                 {
                     // Without X-Ratelimit-Reset, quarter-window steps (spread a little, so schools sharing a token do not
-                    // come back in step): eight of them outlast two whole windows.
+                    // come back in step): twenty of them outlast five whole windows, enough for five schools and their
+                    // class reads to take turns on one token's allowance without one of them giving up.
                     MaxRetryAttempts = RateLimitRetries,
                     ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests),
                     ShouldRetryAfterHeader = false,
@@ -133,7 +134,7 @@ public static class DependencyInjection
     }
 
     /// <summary>How often one request is retried on 429 before it fails.</summary>
-    private const int RateLimitRetries = 8;
+    private const int RateLimitRetries = 20;
 
     private static TimeSpan Clamp(TimeSpan wait, TimeSpan max) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait > max ? max : wait;
 

@@ -30,7 +30,7 @@ public sealed class RecordChecksTests
 
         Assert.Null(SyncEntities.Sections.Check(section, Scope));
         Assert.Equal("is a section of school school-2, not school-1", SyncEntities.Sections.Check(new CleverSection { School = "school-2" }, Scope));
-        Assert.Equal(["sec-1:s1", "sec-1:s2"], SyncEntities.SectionStudent.RowsOf(section).Select(r => (string)r[0]!));
+        Assert.Equal(["5:sec-1:s1", "5:sec-1:s2"], SyncEntities.SectionStudent.RowsOf(section).Select(r => (string)r[0]!));
         Assert.Equal([("t2", false), ("t1", true)], SyncEntities.SectionTeacher.RowsOf(section).Select(r => ((string)r[2]!, (bool)r[3]!)));
     }
 
