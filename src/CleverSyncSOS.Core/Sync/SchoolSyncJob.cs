@@ -40,7 +40,7 @@ public sealed partial class SchoolSyncJob(
 
         var plan = await history.PlanAsync(school, RosterEntity.All, request.ForceFull, options.Value, cancellationToken);
         var outcomes = RosterEntity.All.Select(e => new EntitySyncOutcome(e.EntityType, plan.SyncType)).ToList();
-        var rows = await history.StartAsync(school.SchoolId, outcomes, cancellationToken);
+        var rows = await history.StartAsync(school.SchoolId, request.RunId, outcomes, cancellationToken);
         using var runScope = logger.BeginScope(new Dictionary<string, object> { ["SyncId"] = string.Join(",", rows.Select(r => r.SyncId)) });
         LogStarting(logger, school.Name, plan.SyncType);
         progress?.Report(new SyncProgress(school.Name, $"{plan.SyncType} sync"));
@@ -54,7 +54,7 @@ public sealed partial class SchoolSyncJob(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            error = "Cancelled: the sync was stopped before it finished; nothing was changed.";
+            error = request.CancelledMessage ?? "Cancelled: the sync was stopped before it finished; nothing was changed.";
         }
         catch (Exception ex)
         {
