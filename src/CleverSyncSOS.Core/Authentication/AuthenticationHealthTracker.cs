@@ -30,6 +30,16 @@ public sealed class AuthenticationHealthTracker(TimeProvider time)
         LastCheckedAt = Now,
     });
 
+    /// <summary>A failed attempt that will be retried: counted at once, keeping whether a cached token is still in use.</summary>
+    public void RecordRetry(string cleverDistrictId, string message) => Update(cleverDistrictId, s => s with
+    {
+        LastFailureTransient = true,
+        IsHealthy = false,
+        LastErrorMessage = message,
+        ErrorCount = s.ErrorCount + 1,
+        LastCheckedAt = Now,
+    });
+
     public void RecordCircuit(string cleverDistrictId, bool open) => Update(cleverDistrictId, s => s with { CircuitOpen = open });
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
