@@ -68,16 +68,16 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output)
 
         // Kill the second node while it is syncing a school.
         var victim = await InstanceIdAsync(env, second.ProcessId);
-        var killedSchool = await WaitForAsync(env, async db => await db.SyncRunSchools
+        var killedSchool = await SessionDbPolling.WaitForAsync(env, async db => await db.SyncRunSchools
             .Where(r => r.RunId == runId && r.InstanceId == victim && r.Status == SyncRunStatus.Running)
-            .Select(r => (int?)r.SchoolId).FirstOrDefaultAsync(), seconds: 60, second);
-        await WaitForAsync(env, async db => await db.SyncHistory.AnyAsync(h => h.SchoolId == killedSchool && h.InstanceId == victim) ? (bool?)true : null, 30, second);
+            .Select(r => (int?)r.SchoolId).FirstOrDefaultAsync(), 60, () => second.Output);
+        await SessionDbPolling.WaitForAsync(env, async db => await db.SyncHistory.AnyAsync(h => h.SchoolId == killedSchool && h.InstanceId == victim) ? (bool?)true : null, 30, () => second.Output);
         second.Kill();
         Step("killed");
 
         var survivor = await InstanceIdAsync(env, first.ProcessId);
-        await WaitForAsync(env, async db => await db.SyncRunSchools.CountAsync(r => r.RunId == runId && SyncRunStatus.IsFinalStatuses.Contains(r.Status)) == 20 ? (bool?)true : null,
-            seconds: 120, first);
+        await SessionDbPolling.WaitForAsync(env, async db => await db.SyncRunSchools.CountAsync(r => r.RunId == runId && SyncRunStatus.IsFinalStatuses.Contains(r.Status)) == 20 ? (bool?)true : null,
+            120, () => first.Output);
 
         Step("all done");
         await using var session = await env.SessionDbAsync();
@@ -114,27 +114,8 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     private static async Task<string> InstanceIdAsync(SyncTestEnvironment env, int processId) =>
-        (await WaitForAsync(env, async db => await db.ServiceInstances.Where(i => i.ProcessId == processId).Select(i => i.InstanceId).FirstOrDefaultAsync() is { } id
+        (await SessionDbPolling.WaitForAsync(env, async db => await db.ServiceInstances.Where(i => i.ProcessId == processId).Select(i => i.InstanceId).FirstOrDefaultAsync() is { } id
             ? new Box(id) : (Box?)null, 30)).Value;
 
     private readonly record struct Box(string Value);
-
-    private static async Task<T> WaitForAsync<T>(SyncTestEnvironment env, Func<SessionDbContext, Task<T?>> probe, int seconds, ServeProcess? node = null) where T : struct
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < deadline)
-        {
-            await using var db = await env.SessionDbAsync();
-            if (await probe(db) is { } value)
-            {
-                return value;
-            }
-
-            await Task.Delay(50);
-        }
-
-        await using var session = await env.SessionDbAsync();
-        var rows = string.Join("\n", (await session.SyncRunSchools.AsNoTracking().ToListAsync()).Select(r => $"{r.SchoolId} {r.Status} {r.InstanceId} {r.Reason}"));
-        throw new Xunit.Sdk.XunitException($"SessionDb never reached the expected state.\n{rows}{(node is null ? "" : "\n" + node.Output)}");
-    }
 }
