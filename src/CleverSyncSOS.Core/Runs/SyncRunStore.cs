@@ -17,6 +17,8 @@ public sealed partial class SyncRunStore(
     TimeProvider time,
     ILogger<SyncRunStore> logger)
 {
+    public const string SchoolSyncCancelledReason = "Cancelled by a node's shutdown; queued again for another node.";
+
     public const string AbandonedMessage = "Interrupted: the process that queued or ran this sync stopped before it finished.";
 
     public async Task<SyncRun> CreateRunAsync(string trigger, SyncRequest request, string? district, string? requestedBy, CancellationToken cancellationToken)
@@ -125,6 +127,24 @@ public sealed partial class SyncRunStore(
 
     public Task FinishAsync(int rowId, string status, string? reason, CancellationToken cancellationToken) =>
         SetAsync(rowId, status, reason, final: true, cancellationToken);
+
+    /// <summary>Puts a school's row back in the queue (a clustered node's shutdown hands it to another node, which takes it with <see cref="StartAsync"/>).</summary>
+    public async Task RequeueAsync(int rowId, CancellationToken cancellationToken)
+    {
+        await using var db = await sessionDatabase.CreateDbContextAsync(cancellationToken);
+        try
+        {
+            await db.SyncRunSchools.Where(r => r.Id == rowId)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(r => r.Status, SyncRunStatus.Queued)
+                    .SetProperty(r => r.Reason, SchoolSyncCancelledReason)
+                    .SetProperty(r => r.FinishedAt, (DateTime?)null), cancellationToken);
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // Someone claimed the school meanwhile: the row stays closed, and the recovered firing finds nothing to do.
+        }
+    }
 
     /// <summary>Closes a school's row unless it already ended (a claim never stays open after its job).</summary>
     public async Task FinishOpenAsync(int rowId, string status, string reason, CancellationToken cancellationToken)

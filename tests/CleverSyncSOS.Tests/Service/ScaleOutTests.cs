@@ -52,7 +52,7 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output)
             ["CleverSyncSOS:CleverAuth:HealthCheckIntervalSeconds"] = "60",
         };
         settings.Remove("CleverSyncSOS:DataDir");
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         using var first = ServeProcess.Start(env.DataDir, settings);
         await first.WaitReadyAsync(http); // the first node creates the Quartz tables
         Step("first ready");

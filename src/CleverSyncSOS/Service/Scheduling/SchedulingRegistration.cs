@@ -36,8 +36,6 @@ public static class SchedulingRegistration
         services.AddSingleton<LiveProgress>();
         services.AddSingleton<SyncAlerts>();
         services.AddSingleton<SyncJobQueue>();
-        services.AddSingleton<ShutdownGrace>();
-        services.AddHostedService(sp => sp.GetRequiredService<ShutdownGrace>());
         services.AddHostedService<AlertWebhookSender>();
         services.AddHttpClient(AlertWebhookSender.HttpClientName).AddResilienceHandler("alert-webhook", (builder, context) =>
         {
@@ -62,7 +60,8 @@ public static class SchedulingRegistration
                     s.InstanceId = identity.Id;
                 }
 
-                s.ShutdownJobInterruption = ShutdownJobInterruption.Never;
+                // ShutdownGrace has given running syncs their grace period by the time the scheduler shuts down.
+                s.ShutdownJobInterruption = ShutdownJobInterruption.WhenWaitingForJobs;
                 s.IdleWaitTime = TimeSpan.FromSeconds(scheduler.IdleWaitSeconds);
             });
             q.UseDefaultThreadPool(parallel + 1); // the schools, plus the schedule's own short job
@@ -77,6 +76,7 @@ public static class SchedulingRegistration
                     store.ConfigureStore(o =>
                     {
                         o.StoreJobDataAsStrings = true;
+                        o.RecoverFiringsCancelledByShutdown = true; // a school cancelled by this node's shutdown goes to another node
                         o.MisfireThreshold = TimeSpan.FromSeconds(scheduler.MisfireThresholdSeconds);
                     });
                     store.UseClustering(c =>
@@ -97,6 +97,8 @@ public static class SchedulingRegistration
             o.AwaitApplicationStarted = false;
         });
         services.AddHostedService<ScheduleInstaller>();
+        services.AddSingleton<ShutdownGrace>();
+        services.AddHostedService(sp => sp.GetRequiredService<ShutdownGrace>()); // after Quartz: stops before it
         return services;
     }
 

@@ -3,6 +3,7 @@ using CleverSyncSOS.Persistence.Session;
 using CleverSyncSOS.Runs;
 using CleverSyncSOS.Sync;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using CleverSyncSOS.Host.Service.Alerts;
 using Quartz;
 
@@ -21,6 +22,7 @@ public sealed partial class SchoolSyncQuartzJob(
     ShutdownGrace shutdown,
     SyncAlerts alerts,
     SyncJobQueue queue,
+    IOptions<SchedulerOptions> options,
     ILogger<SchoolSyncQuartzJob> logger) : IJob
 {
     public const string Group = "schools";
@@ -32,12 +34,16 @@ public sealed partial class SchoolSyncQuartzJob(
     {
         var data = SchoolRunData.From(context.MergedJobDataMap);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = data.RunId, ["SchoolId"] = data.SchoolId });
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Token);
-        var token = stopping.Token;
+        using var running = shutdown.Track();
+        var token = cancellationToken; // cancelled only by the scheduler's shutdown, after the grace period
 
         try
         {
             await RunAsync(data, token);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested && options.Value.Clustered)
+        {
+            throw; // handed back to the cluster
         }
         catch (Exception ex) when (ex is not OperationCanceledException || token.IsCancellationRequested)
         {
@@ -81,8 +87,20 @@ public sealed partial class SchoolSyncQuartzJob(
         var progress = live.For(data.RunId, data.SchoolId);
         var result = await orchestrator.RunClaimedAsync(data.RowId, data.RunId, target, request, progress, token);
         live.Remove(data.RunId, data.SchoolId);
+        if (token.IsCancellationRequested && options.Value.Clustered)
+        {
+            // History says "cancelled at shutdown"; the school itself goes back to the cluster: its claim is queued again and
+            // the firing is handed back to Quartz (by throwing), which recovers it on another node.
+            await runs.RequeueAsync(data.RowId, CancellationToken.None);
+            LogHandedBack(logger, target.School.Name, data.RunId);
+            token.ThrowIfCancellationRequested();
+        }
+
         await alerts.CompletedAsync(target, result, CancellationToken.None);
     }
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "The sync of {SchoolName} in run {RunId} was cancelled by this node's shutdown and is handed to another node")]
+    private static partial void LogHandedBack(ILogger logger, string schoolName, Guid runId);
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "The sync job of school {SchoolId} failed: {Reason}")]
     private static partial void LogJobFailed(ILogger logger, Exception exception, int schoolId, string reason);
