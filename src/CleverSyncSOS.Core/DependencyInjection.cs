@@ -42,6 +42,7 @@ public static class DependencyInjection
         services.AddOptions<CleverApiOptions>().Bind(configuration.GetSection(CleverApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SecretStoreOptions>().Bind(configuration.GetSection(SecretStoreOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Runs.SchedulerOptions>().Bind(configuration.GetSection(Runs.SchedulerOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<CleverAuthConfiguration>, CleverAuthConfigurationValidator>();
         services.AddSingleton<IValidateOptions<CleverApiOptions>, CleverApiOptionsValidator>();
@@ -155,5 +156,9 @@ public static class DependencyInjection
         services.AddScoped<Sync.Applying.EventSync>();
         services.AddSingleton<Sync.Changes.ChangeLogReader>();
         services.AddScoped<Sync.Undo.RunUndo>();
+        services.AddSingleton<Runs.InstanceIdentity>();
+        services.AddSingleton<Runs.InstanceRegistry>();
+        services.AddSingleton<Runs.SyncRunStore>();
+        services.AddSingleton<Runs.PauseWindows>();
     }
 }

@@ -198,6 +198,8 @@ public sealed partial class CleverTokenProvider(
                 OnRetry = args =>
                 {
                     LogRetry(logger, districtId, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.Message);
+                    // Health shows the failed attempt now, not only after the whole retry sequence.
+                    health.RecordRetry(districtId, args.Outcome.Exception?.Message ?? "The token request failed; retrying.");
                     return default;
                 },
             });

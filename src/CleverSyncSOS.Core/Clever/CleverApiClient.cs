@@ -202,6 +202,9 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
     private async Task<(CleverApiResponse<T> Page, Uri Uri)> GetPageAsync<T>(DistrictCredentials district, Uri uri, JsonTypeInfo<CleverApiResponse<T>> typeInfo,
         CancellationToken cancellationToken)
     {
+        using var activity = Observability.CleverSyncTelemetry.ActivitySource.StartActivity("CleverPageFetch");
+        activity?.SetTag("url.path", uri.AbsolutePath);
+        activity?.SetTag("cleversync.district", district.CleverDistrictId);
         using var response = await SendAsync(district, uri, cancellationToken);
         CleverApiResponse<T>? page;
         try
@@ -219,6 +222,7 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
             throw new CleverApiException(response.StatusCode, uri.AbsolutePath, "the body has no data array, so it is not a Clever page");
         }
 
+        activity?.SetTag("cleversync.records", page.Data.Count);
         return (page, uri);
     }
 

@@ -19,6 +19,13 @@ public sealed class SessionDatabase(IOptions<DatabaseOptions> options, IOptions<
     public async Task<SessionDbContext> CreateDbContextAsync(CancellationToken cancellationToken) =>
         new(await GetOptionsAsync(cancellationToken));
 
+    /// <summary>SessionDb's connection string, for the one other reader of it (the clustered scheduler's job store).</summary>
+    public async Task<string> GetConnectionStringAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await CreateDbContextAsync(cancellationToken);
+        return db.Database.GetConnectionString()!;
+    }
+
     /// <summary>
     /// Creates or upgrades SessionDb through its migrations. Every command starts here, so a SessionDb that cannot
     /// be reached or read (a corrupt file, a server that is down, a wrong password, Key Vault unreachable) stops it

@@ -42,7 +42,7 @@ public sealed partial class SchoolSyncJob(
         var plan = await planner.PlanAsync(school, entities, request.ForceFull, cancellationToken);
         IReadOnlyList<EntitySyncOutcome> outcomes = entities.Select(e => new EntitySyncOutcome(e.EntityType, plan.SyncType)).ToList();
         // A dry run leaves no trace in SyncHistory either.
-        var rows = request.DryRun ? [] : await history.StartAsync(school.SchoolId, outcomes, cancellationToken);
+        var rows = request.DryRun ? [] : await history.StartAsync(school.SchoolId, request.RunId, outcomes, cancellationToken);
         using var runScope = logger.BeginScope(LogScope.ForRun(rows.Select(r => r.SyncId)));
         LogStarting(logger, school.Name, plan.SyncType);
         progress?.Report(new SyncProgress(school.Name, $"{plan.SyncType} sync"));
@@ -58,7 +58,7 @@ public sealed partial class SchoolSyncJob(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            error = "Cancelled: the sync was stopped before it finished; nothing was changed.";
+            error = request.CancelledMessage ?? "Cancelled: the sync was stopped before it finished; nothing was changed.";
         }
         catch (Exception ex)
         {
@@ -200,6 +200,7 @@ public sealed partial class SchoolSyncJob(
         foreach (var e in result.Entities)
         {
             var entity = new KeyValuePair<string, object?>("entity", e.EntityType);
+            CleverSyncTelemetry.RecordsProcessed.Add(e.Processed, school, entity);
             CleverSyncTelemetry.RecordsWritten.Add(e.Created, school, entity, new("change", "created"));
             CleverSyncTelemetry.RecordsWritten.Add(e.Updated, school, entity, new("change", "updated"));
             CleverSyncTelemetry.RecordsWritten.Add(e.Deleted, school, entity, new("change", "deleted"));

@@ -5,11 +5,12 @@ using Microsoft.EntityFrameworkCore;
 namespace CleverSyncSOS.Sync;
 
 /// <summary>Writes SyncHistory: every run's row from InProgress to its end. What the next sync must be is <see cref="Planning.SyncPlanner"/>'s.</summary>
-public sealed class SyncHistoryRecorder(SessionDatabase sessionDatabase, TimeProvider time)
+public sealed class SyncHistoryRecorder(SessionDatabase sessionDatabase, Runs.InstanceIdentity instance, TimeProvider time)
 {
     public const string InterruptedMessage = "Interrupted: the process stopped before this sync finished.";
 
-    public async Task<IReadOnlyList<SyncHistory>> StartAsync(int schoolId, IEnumerable<EntitySyncOutcome> outcomes, CancellationToken cancellationToken)
+    /// <summary>Opens the run's rows InProgress, owned by this process (and its run), so only this process or one that finds it gone closes them.</summary>
+    public async Task<IReadOnlyList<SyncHistory>> StartAsync(int schoolId, Guid? runId, IEnumerable<EntitySyncOutcome> outcomes, CancellationToken cancellationToken)
     {
         await using var db = await sessionDatabase.CreateDbContextAsync(cancellationToken);
         var now = Now;
@@ -20,6 +21,8 @@ public sealed class SyncHistoryRecorder(SessionDatabase sessionDatabase, TimePro
             SyncType = o.SyncType,
             SyncStartTime = now,
             Status = SyncStatus.InProgress,
+            RunId = runId,
+            InstanceId = instance.Id,
         }).ToList();
         db.SyncHistory.AddRange(rows);
         await db.SaveChangesAsync(cancellationToken);
@@ -55,13 +58,18 @@ public sealed class SyncHistoryRecorder(SessionDatabase sessionDatabase, TimePro
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>Rows left InProgress by a crash are closed as Failed, so no run looks as if it were still going.</summary>
-    public async Task<int> CloseInterruptedAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Closes a school's rows left InProgress by another process as Failed. Called by the holder of the school's claim
+    /// (SyncRunSchools), which no live process shares, so such rows are a crash's or a dead node's. Rows of processes
+    /// that are gone are also closed in bulk by <see cref="Runs.SyncRunStore.CloseAbandonedAsync"/>.
+    /// </summary>
+    public async Task<int> CloseInterruptedAsync(int schoolId, CancellationToken cancellationToken)
     {
         await using var db = await sessionDatabase.CreateDbContextAsync(cancellationToken);
         var now = Now;
+        var self = instance.Id;
         return await db.SyncHistory
-            .Where(h => h.Status == SyncStatus.InProgress)
+            .Where(h => h.SchoolId == schoolId && h.Status == SyncStatus.InProgress && (h.InstanceId == null || h.InstanceId != self))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(h => h.Status, SyncStatus.Failed)
                 .SetProperty(h => h.SyncEndTime, now)

@@ -5,7 +5,14 @@ namespace CleverSyncSOS.Sync;
 
 /// <summary>What to sync. <paramref name="School"/> is a SchoolId or a Clever school id; null means every active school.
 /// <paramref name="DryRun"/>: read Clever and report what would change, writing nothing anywhere.</summary>
-public sealed record SyncRequest(string? School = null, bool ForceFull = false, bool AllowMassDelete = false, bool DryRun = false);
+public sealed record SyncRequest(string? School = null, bool ForceFull = false, bool AllowMassDelete = false, bool DryRun = false)
+{
+    /// <summary>The run (SyncRuns) the school's history rows belong to; set by the orchestrator.</summary>
+    public Guid? RunId { get; init; }
+
+    /// <summary>What history says when the sync is cancelled; the service says "cancelled at shutdown".</summary>
+    public string? CancelledMessage { get; init; }
+}
 
 /// <summary>One school to sync, with its district and where the district's credentials are.</summary>
 public sealed record SchoolSyncTarget(School School, District District, DistrictCredentials Credentials);

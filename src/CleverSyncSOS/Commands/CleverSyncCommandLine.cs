@@ -22,6 +22,7 @@ public static class CleverSyncCommandLine
         root.Subcommands.Add(OnboardingCommands.District());
         root.Subcommands.Add(OnboardingCommands.School());
         root.Subcommands.Add(SecretsCommand.Create());
+        root.Subcommands.Add(PauseCommand.Create());
         root.Subcommands.Add(SimulatorCommand.Create());
         return root;
     }

@@ -3,13 +3,13 @@ using CleverSyncSOS.Host.Service;
 
 namespace CleverSyncSOS.Host.Commands;
 
-/// <summary><c>serve</c>: the long-running service; for now it hosts the health endpoints and the background auth probe.</summary>
+/// <summary><c>serve</c>: the long-running service (scheduler, /api, /health).</summary>
 public static class ServeCommand
 {
     public static Command Create()
     {
         var urls = new Option<string>("--urls") { Description = "Where to listen", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
-        var command = new Command("serve", "Run the service: GET /health/clever-auth reports Clever authentication health per district") { urls };
+        var command = new Command("serve", "Run the service: scheduled syncs, the /api trigger API and the /health endpoints") { urls };
         command.SetAction(async (result, cancellationToken) =>
         {
             try

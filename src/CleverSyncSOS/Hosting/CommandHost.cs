@@ -19,6 +19,7 @@ public static class CommandHost
             return failed;
         }
 
+        TelemetryRegistration.StartTelemetry(host.Services);
         try
         {
             await using var scope = host.Services.CreateAsyncScope();

@@ -42,6 +42,9 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
     /// <summary>Between the service and the simulator when started <c>behindProxy</c>: set its Rewrite to misbehave.</summary>
     public HostileCleverProxy? Proxy { get; private set; }
 
+    /// <summary>The configuration the environment runs with, for processes started against the same databases.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
+
     public static async Task<SyncTestEnvironment> StartAsync(SimulatorOptions? simulator = null, Action<Dictionary<string, string?>>? configure = null,
         Action<IServiceCollection>? services = null, DatabaseProvider provider = DatabaseProvider.Sqlite, bool behindProxy = false)
     {
@@ -70,6 +73,7 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
         }
 
         configure?.Invoke(settings);
+        env.Settings = settings;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var collection = new ServiceCollection();
         collection.AddLogging(b => b.AddProvider(env.Logs).SetMinimumLevel(LogLevel.Trace));

@@ -8,6 +8,10 @@ public class SessionDbContext(DbContextOptions<SessionDbContext> options) : DbCo
     public DbSet<District> Districts => Set<District>();
     public DbSet<School> Schools => Set<School>();
     public DbSet<SyncHistory> SyncHistory => Set<SyncHistory>();
+    public DbSet<ServiceInstance> ServiceInstances => Set<ServiceInstance>();
+    public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
+    public DbSet<SyncRunSchool> SyncRunSchools => Set<SyncRunSchool>();
+    public DbSet<DistrictPauseWindow> DistrictPauseWindows => Set<DistrictPauseWindow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         configurationBuilder.StoreDateTimesAsUtc();
@@ -60,6 +64,56 @@ public class SessionDbContext(DbContextOptions<SessionDbContext> options) : DbCo
                 .OnDelete(DeleteBehavior.Restrict);
 
             entity.HasIndex(e => new { e.SchoolId, e.EntityType, e.SyncEndTime });
+            entity.Property(e => e.InstanceId).HasMaxLength(100);
+            entity.HasIndex(e => e.RunId);
+        });
+
+        OnRunsCreating(modelBuilder);
+    }
+
+    /// <summary>Runs, their schools' claims, the processes that own them and district pause windows (issue 9).</summary>
+    private static void OnRunsCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<ServiceInstance>(entity =>
+        {
+            entity.HasKey(e => e.InstanceId);
+            entity.Property(e => e.InstanceId).HasMaxLength(100);
+            entity.Property(e => e.Kind).IsRequired().HasMaxLength(20);
+            entity.Property(e => e.HostName).IsRequired().HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<SyncRun>(entity =>
+        {
+            entity.HasKey(e => e.RunId);
+            entity.Property(e => e.Trigger).IsRequired().HasMaxLength(20);
+            entity.Property(e => e.School).HasMaxLength(50);
+            entity.Property(e => e.District).HasMaxLength(50);
+            entity.Property(e => e.RequestedBy).HasMaxLength(200);
+            entity.HasIndex(e => e.RequestedAt);
+        });
+
+        modelBuilder.Entity<SyncRunSchool>(entity =>
+        {
+            entity.HasKey(e => e.Id);
+            entity.Property(e => e.Status).IsRequired().HasMaxLength(20);
+            entity.Property(e => e.Reason).HasMaxLength(1000);
+            entity.Property(e => e.InstanceId).HasMaxLength(100);
+            entity.HasOne<SyncRun>().WithMany().HasForeignKey(e => e.RunId).OnDelete(DeleteBehavior.Cascade);
+            entity.HasOne<School>().WithMany().HasForeignKey(e => e.SchoolId).OnDelete(DeleteBehavior.Restrict);
+            entity.HasIndex(e => e.RunId);
+
+            // The claim: at most one Queued or Running row per school, whichever process inserts it first.
+            entity.HasIndex(e => e.SchoolId).IsUnique().HasFilter("\"Status\" IN ('Queued', 'Running')").HasDatabaseName("IX_SyncRunSchools_ActiveClaim");
+        });
+
+        modelBuilder.Entity<DistrictPauseWindow>(entity =>
+        {
+            entity.HasKey(e => e.Id);
+            entity.Property(e => e.CleverDistrictId).IsRequired().HasMaxLength(50);
+            entity.Property(e => e.Reason).HasMaxLength(500);
+            entity.HasOne<District>().WithMany().HasForeignKey(e => e.CleverDistrictId).HasPrincipalKey(d => d.CleverDistrictId)
+                .OnDelete(DeleteBehavior.Cascade);
+            entity.HasIndex(e => new { e.CleverDistrictId, e.EndsAt });
         });
     }
 }

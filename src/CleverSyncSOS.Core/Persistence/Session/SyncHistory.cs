@@ -28,4 +28,10 @@ public class SyncHistory
 
     /// <summary>Not in the seed: the Clever event id to read events after on the next incremental sync.</summary>
     public string? LastEventId { get; set; }
+
+    /// <summary>Not in the seed: the <see cref="SyncRun"/> this row belongs to.</summary>
+    public Guid? RunId { get; set; }
+
+    /// <summary>Not in the seed: the <see cref="ServiceInstance"/> that wrote it; only a gone owner's InProgress rows are closed by others.</summary>
+    public string? InstanceId { get; set; }
 }

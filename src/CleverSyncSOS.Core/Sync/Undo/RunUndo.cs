@@ -63,7 +63,7 @@ public sealed partial class RunUndo(
         }
 
         var entities = SyncEntities.All.Where(e => entries.Any(x => x.EntityType == e.EntityType)).ToList();
-        var rows = await history.StartAsync(school.SchoolId, entities.Select(e => new EntitySyncOutcome(e.EntityType, SyncType.Undo)), cancellationToken);
+        var rows = await history.StartAsync(school.SchoolId, null, entities.Select(e => new EntitySyncOutcome(e.EntityType, SyncType.Undo)), cancellationToken);
         IReadOnlyList<EntitySyncOutcome> outcomes;
         string? error = null;
         try

@@ -63,6 +63,39 @@ namespace CleverSyncSOS.Migrations.SqlServer.SessionDb
                     b.ToTable("Districts");
                 });
 
+            modelBuilder.Entity("CleverSyncSOS.Persistence.Session.DistrictPauseWindow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("CleverDistrictId")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("EndsAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<DateTime>("StartsAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CleverDistrictId", "EndsAt");
+
+                    b.ToTable("DistrictPauseWindows");
+                });
+
             modelBuilder.Entity("CleverSyncSOS.Persistence.Session.School", b =>
                 {
                     b.Property<int>("SchoolId")
@@ -120,6 +153,39 @@ namespace CleverSyncSOS.Migrations.SqlServer.SessionDb
                     b.ToTable("Schools");
                 });
 
+            modelBuilder.Entity("CleverSyncSOS.Persistence.Session.ServiceInstance", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("HostName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<int>("ProcessId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("StoppedAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("InstanceId");
+
+                    b.ToTable("ServiceInstances");
+                });
+
             modelBuilder.Entity("CleverSyncSOS.Persistence.Session.SyncHistory", b =>
                 {
                     b.Property<int>("SyncId")
@@ -135,6 +201,10 @@ namespace CleverSyncSOS.Migrations.SqlServer.SessionDb
 
                     b.Property<string>("ErrorMessage")
                         .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
 
                     b.Property<string>("LastEventId")
                         .HasMaxLength(50)
@@ -162,6 +232,9 @@ namespace CleverSyncSOS.Migrations.SqlServer.SessionDb
                     b.Property<int>("RecordsUpdated")
                         .HasColumnType("int");
 
+                    b.Property<Guid?>("RunId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<int>("SchoolId")
                         .HasColumnType("int");
 
@@ -183,9 +256,108 @@ namespace CleverSyncSOS.Migrations.SqlServer.SessionDb
 
                     b.HasKey("SyncId");
 
+                    b.HasIndex("RunId");
+
                     b.HasIndex("SchoolId", "EntityType", "SyncEndTime");
 
                     b.ToTable("SyncHistory", (string)null);
+                });
+
+            modelBuilder.Entity("CleverSyncSOS.Persistence.Session.SyncRun", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool>("AllowMassDelete")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("District")
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.Property<bool>("ForceFull")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("School")
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.HasKey("RunId");
+
+                    b.HasIndex("RequestedAt");
+
+                    b.ToTable("SyncRuns");
+                });
+
+            modelBuilder.Entity("CleverSyncSOS.Persistence.Session.SyncRunSchool", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTime>("QueuedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("SchoolId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId");
+
+                    b.HasIndex("SchoolId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_SyncRunSchools_ActiveClaim")
+                        .HasFilter("\"Status\" IN ('Queued', 'Running')");
+
+                    b.ToTable("SyncRunSchools");
+                });
+
+            modelBuilder.Entity("CleverSyncSOS.Persistence.Session.DistrictPauseWindow", b =>
+                {
+                    b.HasOne("CleverSyncSOS.Persistence.Session.District", null)
+                        .WithMany()
+                        .HasForeignKey("CleverDistrictId")
+                        .HasPrincipalKey("CleverDistrictId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CleverSyncSOS.Persistence.Session.School", b =>
@@ -200,6 +372,21 @@ namespace CleverSyncSOS.Migrations.SqlServer.SessionDb
 
             modelBuilder.Entity("CleverSyncSOS.Persistence.Session.SyncHistory", b =>
                 {
+                    b.HasOne("CleverSyncSOS.Persistence.Session.School", null)
+                        .WithMany()
+                        .HasForeignKey("SchoolId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CleverSyncSOS.Persistence.Session.SyncRunSchool", b =>
+                {
+                    b.HasOne("CleverSyncSOS.Persistence.Session.SyncRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("CleverSyncSOS.Persistence.Session.School", null)
                         .WithMany()
                         .HasForeignKey("SchoolId")

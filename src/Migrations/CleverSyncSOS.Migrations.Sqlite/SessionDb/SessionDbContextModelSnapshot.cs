@@ -56,6 +56,37 @@ namespace CleverSyncSOS.Migrations.Sqlite.SessionDb
                     b.ToTable("Districts");
                 });
 
+            modelBuilder.Entity("CleverSyncSOS.Persistence.Session.DistrictPauseWindow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CleverDistrictId")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("EndsAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartsAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CleverDistrictId", "EndsAt");
+
+                    b.ToTable("DistrictPauseWindows");
+                });
+
             modelBuilder.Entity("CleverSyncSOS.Persistence.Session.School", b =>
                 {
                     b.Property<int>("SchoolId")
@@ -111,6 +142,39 @@ namespace CleverSyncSOS.Migrations.Sqlite.SessionDb
                     b.ToTable("Schools");
                 });
 
+            modelBuilder.Entity("CleverSyncSOS.Persistence.Session.ServiceInstance", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HostName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProcessId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StoppedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("InstanceId");
+
+                    b.ToTable("ServiceInstances");
+                });
+
             modelBuilder.Entity("CleverSyncSOS.Persistence.Session.SyncHistory", b =>
                 {
                     b.Property<int>("SyncId")
@@ -123,6 +187,10 @@ namespace CleverSyncSOS.Migrations.Sqlite.SessionDb
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ErrorMessage")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LastEventId")
@@ -151,6 +219,9 @@ namespace CleverSyncSOS.Migrations.Sqlite.SessionDb
                     b.Property<int>("RecordsUpdated")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("RunId")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("SchoolId")
                         .HasColumnType("INTEGER");
 
@@ -172,9 +243,106 @@ namespace CleverSyncSOS.Migrations.Sqlite.SessionDb
 
                     b.HasKey("SyncId");
 
+                    b.HasIndex("RunId");
+
                     b.HasIndex("SchoolId", "EntityType", "SyncEndTime");
 
                     b.ToTable("SyncHistory", (string)null);
+                });
+
+            modelBuilder.Entity("CleverSyncSOS.Persistence.Session.SyncRun", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AllowMassDelete")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("District")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ForceFull")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("School")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RunId");
+
+                    b.HasIndex("RequestedAt");
+
+                    b.ToTable("SyncRuns");
+                });
+
+            modelBuilder.Entity("CleverSyncSOS.Persistence.Session.SyncRunSchool", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("QueuedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SchoolId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId");
+
+                    b.HasIndex("SchoolId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_SyncRunSchools_ActiveClaim")
+                        .HasFilter("\"Status\" IN ('Queued', 'Running')");
+
+                    b.ToTable("SyncRunSchools");
+                });
+
+            modelBuilder.Entity("CleverSyncSOS.Persistence.Session.DistrictPauseWindow", b =>
+                {
+                    b.HasOne("CleverSyncSOS.Persistence.Session.District", null)
+                        .WithMany()
+                        .HasForeignKey("CleverDistrictId")
+                        .HasPrincipalKey("CleverDistrictId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CleverSyncSOS.Persistence.Session.School", b =>
@@ -189,6 +357,21 @@ namespace CleverSyncSOS.Migrations.Sqlite.SessionDb
 
             modelBuilder.Entity("CleverSyncSOS.Persistence.Session.SyncHistory", b =>
                 {
+                    b.HasOne("CleverSyncSOS.Persistence.Session.School", null)
+                        .WithMany()
+                        .HasForeignKey("SchoolId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CleverSyncSOS.Persistence.Session.SyncRunSchool", b =>
+                {
+                    b.HasOne("CleverSyncSOS.Persistence.Session.SyncRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("CleverSyncSOS.Persistence.Session.School", null)
                         .WithMany()
                         .HasForeignKey("SchoolId")

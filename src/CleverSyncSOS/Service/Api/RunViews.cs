@@ -1,0 +1,83 @@
+using CleverSyncSOS.Host.Service.Scheduling;
+using CleverSyncSOS.Persistence;
+using CleverSyncSOS.Persistence.Session;
+using Microsoft.EntityFrameworkCore;
+
+namespace CleverSyncSOS.Host.Service.Api;
+
+/// <summary>A run as the API shows it: each school's status and, per entity, its SyncHistory row; live progress while running here.</summary>
+public sealed record RunView(
+    Guid RunId, string Trigger, string Status, string? School, string? District, bool Full, bool AllowMassDelete,
+    string? RequestedBy, DateTime RequestedAt, DateTime? FinishedAt, IReadOnlyList<RunSchoolView> Schools);
+
+public sealed record RunSchoolView(
+    int SchoolId, string CleverSchoolId, string Name, string CleverDistrictId, string Status, string? Reason, string? InstanceId,
+    DateTime QueuedAt, DateTime? StartedAt, DateTime? FinishedAt, ProgressView? Progress, IReadOnlyList<EntityView> Entities);
+
+public sealed record ProgressView(string Stage, string? EntityType, int RecordsRead);
+
+public sealed record EntityView(
+    long SyncId, string EntityType, string SyncType, string Status, DateTime StartedAt, DateTime? EndedAt,
+    int RecordsProcessed, int RecordsFailed, int RecordsCreated, int RecordsUpdated, int RecordsDeleted, string? Error)
+{
+    public static EntityView From(SyncHistory h) => new(h.SyncId, h.EntityType, h.SyncType.ToString(), h.Status, h.SyncStartTime, h.SyncEndTime,
+        h.RecordsProcessed, h.RecordsFailed, h.RecordsCreated, h.RecordsUpdated, h.RecordsDeleted, h.ErrorMessage);
+}
+
+public sealed record SchoolHistoryView(int SchoolId, string CleverSchoolId, string Name, string CleverDistrictId, IReadOnlyList<SchoolRunView> Runs,
+    IReadOnlyList<EntityView> History);
+
+public sealed record SchoolRunView(Guid RunId, string Trigger, string Status, string? Reason, DateTime QueuedAt, DateTime? FinishedAt);
+
+/// <summary>Reads runs and history for the API from SessionDb (any node answers for any run).</summary>
+public sealed class RunViews(SessionDatabase sessionDatabase, LiveProgress live)
+{
+    public async Task<RunView?> GetRunAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var db = await sessionDatabase.CreateDbContextAsync(cancellationToken);
+        var run = await db.SyncRuns.AsNoTracking().SingleOrDefaultAsync(r => r.RunId == runId, cancellationToken);
+        if (run is null)
+        {
+            return null;
+        }
+
+        var rows = await (from r in db.SyncRunSchools.AsNoTracking()
+                          join s in db.Schools.AsNoTracking() on r.SchoolId equals s.SchoolId
+                          where r.RunId == runId
+                          orderby s.Name, r.Id
+                          select new { Row = r, School = s }).ToListAsync(cancellationToken);
+        var history = (await db.SyncHistory.AsNoTracking().Where(h => h.RunId == runId).OrderBy(h => h.SyncId).ToListAsync(cancellationToken))
+            .ToLookup(h => h.SchoolId);
+
+        var schools = rows.Select(x => new RunSchoolView(
+            x.School.SchoolId, x.School.CleverSchoolId, x.School.Name, x.School.DistrictId, x.Row.Status, x.Row.Reason, x.Row.InstanceId,
+            x.Row.QueuedAt, x.Row.StartedAt, x.Row.FinishedAt,
+            live.Get(runId, x.School.SchoolId) is { } p && x.Row.Status == SyncRunStatus.Running ? new ProgressView(p.Stage, p.EntityType, p.RecordsRead) : null,
+            history[x.School.SchoolId].Select(EntityView.From).ToList())).ToList();
+        var open = schools.Any(s => s.Status is SyncRunStatus.Queued or SyncRunStatus.Running or SyncRunStatus.Held);
+        return new RunView(run.RunId, run.Trigger, open ? "Running" : "Completed", run.School, run.District, run.ForceFull, run.AllowMassDelete,
+            run.RequestedBy, run.RequestedAt, open ? null : schools.Max(s => s.FinishedAt), schools);
+    }
+
+    /// <summary>A school's latest runs and SyncHistory rows, newest first; null when no such school is onboarded.</summary>
+    public async Task<SchoolHistoryView?> GetSchoolHistoryAsync(string school, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await sessionDatabase.CreateDbContextAsync(cancellationToken);
+        var found = int.TryParse(school, out var id)
+            ? await db.Schools.AsNoTracking().FirstOrDefaultAsync(s => s.SchoolId == id || s.CleverSchoolId == school, cancellationToken)
+            : await db.Schools.AsNoTracking().FirstOrDefaultAsync(s => s.CleverSchoolId == school, cancellationToken);
+        if (found is null)
+        {
+            return null;
+        }
+
+        var runs = await (from r in db.SyncRunSchools.AsNoTracking()
+                          join run in db.SyncRuns.AsNoTracking() on r.RunId equals run.RunId
+                          where r.SchoolId == found.SchoolId
+                          orderby r.QueuedAt descending, r.Id descending
+                          select new SchoolRunView(r.RunId, run.Trigger, r.Status, r.Reason, r.QueuedAt, r.FinishedAt)).Take(limit).ToListAsync(cancellationToken);
+        var history = await db.SyncHistory.AsNoTracking().Where(h => h.SchoolId == found.SchoolId)
+            .OrderByDescending(h => h.SyncStartTime).ThenByDescending(h => h.SyncId).Take(limit).ToListAsync(cancellationToken);
+        return new SchoolHistoryView(found.SchoolId, found.CleverSchoolId, found.Name, found.DistrictId, runs, history.Select(EntityView.From).ToList());
+    }
+}

@@ -1,0 +1,118 @@
+using System.Security.Claims;
+using CleverSyncSOS.Host.Service.Scheduling;
+using CleverSyncSOS.Persistence.Session;
+using CleverSyncSOS.Runs;
+using CleverSyncSOS.Sync;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace CleverSyncSOS.Host.Service.Api;
+
+/// <summary>The body of <c>POST /api/syncs</c>: every active school (nothing set), one district's, or one school.</summary>
+public sealed record TriggerSyncBody(string? School, string? District, bool Full = false, bool AllowMassDelete = false);
+
+/// <summary>The body of <c>POST /api/districts/{id}/pauses</c>.</summary>
+public sealed record PauseWindowBody(DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Reason);
+
+/// <summary>
+/// <c>/api</c>: trigger syncs, follow them, read a school's history, manage pause windows. Every route needs an API key or,
+/// when configured, a JWT bearer token; errors are RFC 7807 problem details.
+/// </summary>
+public static class SyncApi
+{
+    public const string Policy = "cleversync-api";
+
+    public static IEndpointRouteBuilder MapSyncApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization(Policy);
+        api.MapPost("/syncs", TriggerAsync);
+        api.MapGet("/syncs/{runId:guid}", async (Guid runId, RunViews views, CancellationToken ct) =>
+            await views.GetRunAsync(runId, ct) is { } run ? Results.Ok(run) : NotFound($"No run {runId}."));
+        api.MapGet("/schools/{school}/history", async (string school, int? limit, RunViews views, CancellationToken ct) =>
+            limit is < 1 or > 1000 ? BadRequest("limit must be between 1 and 1000.")
+            : await views.GetSchoolHistoryAsync(school, limit ?? 50, ct) is { } history ? Results.Ok(history)
+            : NotFound($"No school '{school}' is onboarded."));
+        api.MapGet("/districts/{district}/pauses", async (string district, PauseWindows pauses, CancellationToken ct) =>
+            Results.Ok(await pauses.ListAsync(district, ct)));
+        api.MapPost("/districts/{district}/pauses", AddPauseAsync);
+        api.MapDelete("/districts/{district}/pauses/{id:int}", async (string district, int id, PauseWindows pauses, CancellationToken ct) =>
+            await pauses.RemoveAsync(id, district, ct) ? Results.NoContent() : NotFound($"No pause window {id} in district '{district}'."));
+        return app;
+    }
+
+    private static async Task<IResult> TriggerAsync(TriggerSyncBody? body, SyncJobQueue queue, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        body ??= new TriggerSyncBody(null, null);
+        if (body.School is not null && body.District is not null)
+        {
+            return BadRequest("Give a school or a district, not both.");
+        }
+
+        if (body.School is { Length: 0 or > 50 } || body.District is { Length: 0 or > 50 })
+        {
+            return BadRequest("school and district are ids of at most 50 characters.");
+        }
+
+        QueuedRun queued;
+        try
+        {
+            queued = await queue.QueueAsync(SyncTrigger.Api, new SyncRequest(body.School, body.Full, body.AllowMassDelete), body.District,
+                user.Identity?.Name, cancellationToken);
+        }
+        catch (ArgumentException ex)
+        {
+            return NotFound(ex.Message);
+        }
+
+        if (queued.Schools.Count == 0)
+        {
+            return NotFound(body.District is null ? "No active school is onboarded." : $"District '{body.District}' has no active school.");
+        }
+
+        // One school asked for and already running: the caller learns which run to follow instead.
+        if (body.School is not null && queued.Schools is [{ RunningIn: { } running }])
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The school is already being synced",
+                detail: $"{queued.Schools[0].Target.School.Name} is {running.Status.ToLowerInvariant()} in run {running.RunId}.",
+                extensions: new Dictionary<string, object?> { ["runId"] = running.RunId, ["location"] = $"/api/syncs/{running.RunId}" });
+        }
+
+        var location = $"/api/syncs/{queued.Run.RunId}";
+        return Results.Accepted(location, new
+        {
+            runId = queued.Run.RunId,
+            location,
+            schools = queued.Schools.Select(s => new
+            {
+                s.Target.School.SchoolId, s.Target.School.CleverSchoolId, s.Target.School.Name, s.Status, s.Reason, runningIn = s.RunningIn?.RunId,
+            }),
+        });
+    }
+
+    private static async Task<IResult> AddPauseAsync(string district, PauseWindowBody? body, PauseWindows pauses, CancellationToken cancellationToken)
+    {
+        if (body?.StartsAt is not { } starts || body.EndsAt is not { } ends)
+        {
+            return BadRequest("startsAt and endsAt are required (ISO 8601 with an offset, e.g. 2027-06-15T00:00:00Z).");
+        }
+
+        try
+        {
+            var window = await pauses.AddAsync(district, starts.UtcDateTime, ends.UtcDateTime, body.Reason, cancellationToken);
+            return Results.Created($"/api/districts/{district}/pauses/{window.Id}", window);
+        }
+        catch (KeyNotFoundException ex)
+        {
+            return NotFound(ex.Message);
+        }
+        catch (ArgumentException ex)
+        {
+            return BadRequest(ex.Message);
+        }
+    }
+
+    private static IResult NotFound(string detail) => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
+
+    private static IResult BadRequest(string detail) => Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: detail);
+}
