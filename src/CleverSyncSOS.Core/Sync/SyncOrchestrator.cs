@@ -30,6 +30,11 @@ public sealed partial class SyncOrchestrator(
     /// </summary>
     public async Task<IReadOnlyList<SchoolSyncResult>> RunAsync(SyncRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
+        if (request.DryRun)
+        {
+            return await DryRunAsync(request, progress, cancellationToken);
+        }
+
         await using var alive = await instances.KeepAliveAsync(cancellationToken);
         await runs.CloseAbandonedAsync(cancellationToken);
         var targets = await LoadTargetsAsync(request.School, cancellationToken);
@@ -85,6 +90,20 @@ public sealed partial class SyncOrchestrator(
     {
         var targets = await LoadTargetsAsync(school, cancellationToken);
         return district is null ? targets : targets.Where(t => t.District.CleverDistrictId == district).ToList();
+    }
+
+    /// <summary>
+    /// A dry run writes nothing anywhere, SessionDb included: no heartbeat, no run, no claim, no history. It reads
+    /// Clever and the school's database, so a school that is being synced meanwhile is only read, never changed.
+    /// </summary>
+    private async Task<IReadOnlyList<SchoolSyncResult>> DryRunAsync(SyncRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        var targets = await LoadTargetsAsync(request.School, cancellationToken);
+        var results = new ConcurrentBag<SchoolSyncResult>();
+        await Parallel.ForEachAsync(targets,
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelSchools, CancellationToken = CancellationToken.None },
+            async (target, _) => results.Add(await RunSchoolAsync(target, request, progress, cancellationToken)));
+        return results.OrderBy(r => r.SchoolName, StringComparer.Ordinal).ThenBy(r => r.SchoolId).ToList();
     }
 
     private async Task<SchoolSyncResult> ClaimAndRunAsync(Guid runId, SchoolSyncTarget target, SyncRequest request, IProgress<SyncProgress>? progress,

@@ -1,3 +1,4 @@
+using CleverSyncSOS.Sync.Entities;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -90,7 +91,7 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output)
         foreach (var school in rows.Select(r => r.SchoolId))
         {
             var ofSchool = history.Where(h => h.SchoolId == school).ToList();
-            Assert.Equal(2, ofSchool.Count(h => h.Status == SyncStatus.Success)); // students and teachers, synced to completion
+            Assert.Equal(SyncEntities.All.Count, ofSchool.Count(h => h.Status == SyncStatus.Success)); // every entity, synced to completion
             foreach (var entity in ofSchool.GroupBy(h => h.EntityType))
             {
                 // Never two nodes at once: each attempt ended before the next began.
@@ -107,9 +108,11 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output)
         var killed = history.Where(h => h.SchoolId == killedSchool).ToList();
         Assert.Contains(killed, h => h.InstanceId == victim && h.Status == SyncStatus.Failed && h.ErrorMessage == CleverSyncSOS.Sync.SyncHistoryRecorder.InterruptedMessage);
         Assert.Contains(killed, h => h.InstanceId == survivor && h.Status == SyncStatus.Success);
+        using var reader = env.Reader();
         foreach (var school in env.District.Schools)
         {
-            Assert.Equal(150, (await env.StudentsAsync(school.Id)).Count);
+            var served = await reader.GetSchoolUsersAsync(school.Id, "student");
+            Assert.Equal(served.Select(s => s.Id).Order(), (await env.StudentsAsync(school.Id)).Select(s => s.CleverStudentId).Order());
         }
     }
 
