@@ -106,7 +106,7 @@ public sealed class OnboardingService(SessionDatabase sessionDatabase, SchoolDat
             : secretName;
     }
 
-    private static void Require(string value, string what, int maxLength)
+    internal static void Require(string value, string what, int maxLength)
     {
         if (string.IsNullOrWhiteSpace(value))
         {

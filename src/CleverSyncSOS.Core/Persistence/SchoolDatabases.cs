@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using CleverSyncSOS.Credentials;
 using CleverSyncSOS.Persistence.Schools;
 using CleverSyncSOS.Persistence.Session;
@@ -21,22 +22,65 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
 
     public DatabaseProvider Provider => options.Value.SchoolDbProvider;
 
-    /// <summary>Opens the school's database; fails with a message naming the school and the missing secret.</summary>
+    /// <summary>
+    /// Opens the school's database for a sync; fails with a message naming the school and the missing secret.
+    /// A database that lacks migrations is migrated first when <see cref="DatabaseOptions.AutoMigrateSchoolDatabases"/>
+    /// is on, and refused with <see cref="SchoolDatabaseBehindException"/> when it is off.
+    /// </summary>
     public async Task<SchoolDbContext> OpenAsync(School school, CancellationToken cancellationToken)
+    {
+        var db = await ConnectAsync(school, cancellationToken);
+        if (!_migrated.ContainsKey(school.CleverSchoolId))
+        {
+            try
+            {
+                await EnsureCurrentAsync(school, db, cancellationToken);
+            }
+            catch
+            {
+                await db.DisposeAsync();
+                throw;
+            }
+
+            _migrated[school.CleverSchoolId] = true;
+        }
+
+        return db;
+    }
+
+    /// <summary>
+    /// A context on the school's database as it is: nothing is created or migrated (fleet status and migration).
+    /// Unpooled when <paramref name="pooled"/> is false, so visiting hundreds of databases once leaves no idle connections behind.
+    /// </summary>
+    public async Task<SchoolDbContext> ConnectAsync(School school, CancellationToken cancellationToken, bool pooled = true)
     {
         var secretName = school.KeyVaultConnectionStringSecretName
             ?? throw new InvalidOperationException($"School {school.CleverSchoolId} ({school.Name}) has no connection-string secret name; run 'cleversync school add' again for it.");
         var connectionString = await secrets.GetSecretAsync(secretName, cancellationToken)
             ?? throw new SecretNotFoundException(secretName, $"the database connection string of school {school.CleverSchoolId} ({school.Name})");
-        var db = new SchoolDbContext(BuildOptions(connectionString));
-        if (!_migrated.ContainsKey(school.CleverSchoolId))
+        if (!pooled)
+        {
+            // "Pooling" is the same keyword for Microsoft.Data.Sqlite, Npgsql and SqlClient.
+            connectionString = new DbConnectionStringBuilder { ConnectionString = connectionString, ["Pooling"] = false }.ConnectionString;
+        }
+
+        return new SchoolDbContext(BuildOptions(connectionString));
+    }
+
+    private async Task EnsureCurrentAsync(School school, SchoolDbContext db, CancellationToken cancellationToken)
+    {
+        if (options.Value.AutoMigrateSchoolDatabases)
         {
             // A school provisioned by an older version gets the new migrations before its first sync.
             await db.Database.MigrateAsync(cancellationToken);
-            _migrated[school.CleverSchoolId] = true;
+            return;
         }
 
-        return db;
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            throw new SchoolDatabaseBehindException(school, pending);
+        }
     }
 
     /// <summary>

@@ -17,9 +17,16 @@ public static class CleverSyncCommandLine
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
-        root.Subcommands.Add(OnboardingCommands.District());
-        root.Subcommands.Add(OnboardingCommands.School());
-        root.Subcommands.Add(SecretsCommand.Create());
+        var district = OnboardingCommands.District();
+        DistrictCommands.AddTo(district);
+        root.Subcommands.Add(district);
+        var school = OnboardingCommands.School();
+        SchoolCommands.AddTo(school);
+        root.Subcommands.Add(school);
+        var secrets = SecretsCommand.Create();
+        SecretsListCommand.AddTo(secrets);
+        root.Subcommands.Add(secrets);
+        root.Subcommands.Add(DbCommand.Create());
         root.Subcommands.Add(SimulatorCommand.Create());
         return root;
     }

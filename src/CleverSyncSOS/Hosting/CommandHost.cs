@@ -9,7 +9,7 @@ namespace CleverSyncSOS.Host.Hosting;
 public static class CommandHost
 {
     public static async Task<int> RunAsync(CommonSettings settings, Func<IServiceProvider, CancellationToken, Task<int>> command,
-        CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? overrides = null)
+        CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? overrides = null, bool migrateSessionDb = true)
     {
         var host = CleverSyncHostBuilder.Create(settings, overrides).Build();
         var failures = ConfigurationFailures(host.Services);
@@ -24,7 +24,11 @@ public static class CommandHost
         {
             try
             {
-                await host.Services.GetRequiredService<SessionDatabase>().MigrateAsync(cancellationToken);
+                if (migrateSessionDb)
+                {
+                    await host.Services.GetRequiredService<SessionDatabase>().MigrateAsync(cancellationToken);
+                }
+
                 await using var scope = host.Services.CreateAsyncScope();
                 return await command(scope.ServiceProvider, cancellationToken);
             }
