@@ -27,6 +27,7 @@ public static class CleverSyncCommandLine
         SecretsListCommand.AddTo(secrets);
         root.Subcommands.Add(secrets);
         root.Subcommands.Add(DbCommand.Create());
+        root.Subcommands.Add(ProbeCommand.Create());
         root.Subcommands.Add(SimulatorCommand.Create());
         return root;
     }
