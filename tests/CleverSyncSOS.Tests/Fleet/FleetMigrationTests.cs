@@ -14,6 +14,11 @@ using Npgsql;
 
 namespace CleverSyncSOS.Tests.Fleet;
 
+/// <summary>Creating 50 databases loads the server; run alone so other tests' statements do not time out meanwhile.</summary>
+[CollectionDefinition(nameof(FleetMigrationTests), DisableParallelization = true)]
+public sealed class FleetMigrationCollection;
+
+[Collection(nameof(FleetMigrationTests))]
 public sealed class FleetMigrationTests
 {
     [Theory]
