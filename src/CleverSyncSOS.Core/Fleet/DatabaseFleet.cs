@@ -43,8 +43,11 @@ public sealed partial class DatabaseFleet(
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // Without SessionDb's school list the school databases are unknown; say so rather than report none.
-            return [sessionReport with { State = DatabaseState.Failed, Error = Combine(sessionReport.Error, $"the school databases cannot be listed: {Describe(ex)}") }];
+            // Without SessionDb's school list the school databases are unknown; say so rather than report none. A
+            // SessionDb that is merely behind (a dry run, a new folder) stays "behind": its schools are listed once it is migrated.
+            return sessionReport.State == DatabaseState.Behind
+                ? [sessionReport with { Error = "the school databases are listed once SessionDb is migrated" }]
+                : [sessionReport with { State = DatabaseState.Failed, Error = Combine(sessionReport.Error, $"the school databases cannot be listed: {Describe(ex)}") }];
         }
 
         var reports = new DatabaseReport[schools.Count];

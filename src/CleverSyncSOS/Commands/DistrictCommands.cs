@@ -13,9 +13,11 @@ public static class DistrictCommands
     public static void AddTo(Command district)
     {
         district.Subcommands.Add(List());
-        district.Subcommands.Add(SetActive("deactivate", active: false,
-            "Pause a district: its schools are not synced until it is activated again. Its schools, databases, secrets and history stay."));
-        district.Subcommands.Add(SetActive("activate", active: true, "Resume a paused district's syncs"));
+        district.Subcommands.Add(ActivationCommand.Create("district", "paused", active: false,
+            "Pause a district: its schools are not synced until it is activated again. Its schools, databases, secrets and history stay",
+            (fleet, id, active, ct) => fleet.SetDistrictActiveAsync(id, active, ct)));
+        district.Subcommands.Add(ActivationCommand.Create("district", "paused", active: true, "Resume a paused district's syncs",
+            (fleet, id, active, ct) => fleet.SetDistrictActiveAsync(id, active, ct)));
     }
 
     private static Command List()
@@ -50,31 +52,6 @@ public static class DistrictCommands
             }
 
             AnsiConsole.Write(table);
-            return ExitCodes.Success;
-        }, cancellationToken));
-        return command;
-    }
-
-    private static Command SetActive(string name, bool active, string description)
-    {
-        var id = new Option<string>("--id") { Description = "Clever district id", Required = true };
-        var json = JsonOption.Create();
-        var command = new Command(name, description + ". Exit code 0, or 1 when the district is not onboarded") { id, json };
-        command.SetAction((result, cancellationToken) => CommandHost.RunAsync(CommonOptions.Read(result), async (services, ct) =>
-        {
-            var districtId = result.GetValue(id)!;
-            var changed = await services.GetRequiredService<FleetLifecycle>().SetDistrictActiveAsync(districtId, active, ct);
-            if (result.GetValue(json))
-            {
-                await CliJson.WriteAsync(result, new ChangeJson(CliJson.SchemaVersion, $"district {name}", districtId, changed ? 1 : 0), CliJsonContext.Default.ChangeJson);
-            }
-            else
-            {
-                AnsiConsole.MarkupLine(changed
-                    ? $"District {Markup.Escape(districtId)} is now {(active ? "active" : "paused")}."
-                    : $"District {Markup.Escape(districtId)} was already {(active ? "active" : "paused")}; nothing changed.");
-            }
-
             return ExitCodes.Success;
         }, cancellationToken));
         return command;

@@ -23,9 +23,11 @@ public static class SchoolCommands
     public static void AddTo(Command school)
     {
         school.Subcommands.Add(List());
-        school.Subcommands.Add(SetActive("deactivate", active: false,
-            "Stop syncing a school (it left the district, or the vendor no longer serves it). Its database, secret and history stay"));
-        school.Subcommands.Add(SetActive("activate", active: true, "Sync a deactivated school again"));
+        school.Subcommands.Add(ActivationCommand.Create("school", "inactive", active: false,
+            "Stop syncing a school (it left the district, or the vendor no longer serves it). Its database, secret and history stay",
+            (fleet, id, active, ct) => fleet.SetSchoolActiveAsync(id, active, ct)));
+        school.Subcommands.Add(ActivationCommand.Create("school", "inactive", active: true, "Sync a deactivated school again",
+            (fleet, id, active, ct) => fleet.SetSchoolActiveAsync(id, active, ct)));
         school.Subcommands.Add(RequireFullSync());
     }
 
@@ -72,31 +74,6 @@ public static class SchoolCommands
             }
 
             AnsiConsole.Write(table);
-            return ExitCodes.Success;
-        }, cancellationToken));
-        return command;
-    }
-
-    private static Command SetActive(string name, bool active, string description)
-    {
-        var id = new Option<string>("--id") { Description = "Clever school id", Required = true };
-        var json = JsonOption.Create();
-        var command = new Command(name, description + ". Exit code 0, or 1 when the school is not onboarded") { id, json };
-        command.SetAction((result, cancellationToken) => CommandHost.RunAsync(CommonOptions.Read(result), async (services, ct) =>
-        {
-            var schoolId = result.GetValue(id)!;
-            var changed = await services.GetRequiredService<FleetLifecycle>().SetSchoolActiveAsync(schoolId, active, ct);
-            if (result.GetValue(json))
-            {
-                await CliJson.WriteAsync(result, new ChangeJson(CliJson.SchemaVersion, $"school {name}", schoolId, changed ? 1 : 0), CliJsonContext.Default.ChangeJson);
-            }
-            else
-            {
-                AnsiConsole.MarkupLine(changed
-                    ? $"School {Markup.Escape(schoolId)} is now {(active ? "active" : "inactive")}."
-                    : $"School {Markup.Escape(schoolId)} was already {(active ? "active" : "inactive")}; nothing changed.");
-            }
-
             return ExitCodes.Success;
         }, cancellationToken));
         return command;

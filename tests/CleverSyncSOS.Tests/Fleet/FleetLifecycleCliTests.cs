@@ -1,38 +1,14 @@
 using System.Text.Json;
-using CleverSyncSOS.Authentication;
-using CleverSyncSOS.Clever;
 using CleverSyncSOS.Persistence;
-using CleverSyncSOS.Simulator;
-using CleverSyncSOS.Tests.Infrastructure;
 
 namespace CleverSyncSOS.Tests.Fleet;
 
-public sealed class FleetLifecycleCliTests : IAsyncLifetime
+public sealed class FleetLifecycleCliTests : SimulatedDistrictFolder
 {
-    private readonly TempDirectory _folder = new();
-    private CleverSimulator _simulator = null!;
-
-    private SimulatedDistrict District => _simulator.Districts[0];
-
-    private Dictionary<string, string?> Settings => new()
-    {
-        [DataDirectory.ConfigurationKey] = _folder.Path,
-        [$"{CleverAuthConfiguration.SectionName}:TokenEndpoint"] = _simulator.TokenEndpoint.ToString(),
-        [$"{CleverApiOptions.SectionName}:BaseUrl"] = _simulator.ApiBaseUrl.ToString(),
-    };
-
-    public async Task InitializeAsync() => _simulator = await CleverSimulator.StartAsync(SyncTestEnvironment.SmallDistrict(students: 20, teachers: 3, schools: 3));
-
-    public async Task DisposeAsync()
-    {
-        await _simulator.DisposeAsync();
-        _folder.Dispose();
-    }
-
     [Fact]
     public async Task Onboard_list_secrets_deactivate_flag_for_full_sync_migrate_and_sync_each_read_back_as_json()
     {
-        var onboarded = await Run($"{District.ClientId}\n{District.ClientSecret}\n",
+        var onboarded = await Run(CredentialsOnStdin,
             "district", "add", "--id", District.Id, "--name", District.Name, "--schools", "all", "--json");
         Assert.True(onboarded.GetProperty("passed").GetBoolean());
         var schools = await Schools();

@@ -1,41 +1,15 @@
-using CleverSyncSOS.Authentication;
-using CleverSyncSOS.Clever;
 using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Persistence.Session;
 using Microsoft.EntityFrameworkCore;
-using CleverSyncSOS.Simulator;
-using CleverSyncSOS.Tests.Infrastructure;
 
 namespace CleverSyncSOS.Tests.Fleet;
 
-public sealed class OnboardingInOneCommandTests : IAsyncLifetime
+public sealed class OnboardingInOneCommandTests : SimulatedDistrictFolder
 {
-    private readonly TempDirectory _folder = new();
-    private CleverSimulator _simulator = null!;
-
-    private SimulatedDistrict District => _simulator.Districts[0];
-
-    private Dictionary<string, string?> Settings => new()
-    {
-        [DataDirectory.ConfigurationKey] = _folder.Path,
-        [$"{CleverAuthConfiguration.SectionName}:TokenEndpoint"] = _simulator.TokenEndpoint.ToString(),
-        [$"{CleverApiOptions.SectionName}:BaseUrl"] = _simulator.ApiBaseUrl.ToString(),
-        [$"{CleverAuthConfiguration.SectionName}:RetryPolicy:MaxRetries"] = "1",
-        [$"{CleverAuthConfiguration.SectionName}:RetryPolicy:BaseDelaySeconds"] = "0.01",
-    };
-
-    public async Task InitializeAsync() => _simulator = await CleverSimulator.StartAsync(SyncTestEnvironment.SmallDistrict(students: 20, teachers: 3, schools: 3));
-
-    public async Task DisposeAsync()
-    {
-        await _simulator.DisposeAsync();
-        _folder.Dispose();
-    }
-
     [Fact]
     public async Task District_add_with_credentials_on_stdin_onboards_every_school_and_check_is_all_green()
     {
-        var added = await CleverSyncCli.RunAsync(Settings, $"{District.ClientId}\n{District.ClientSecret}\n",
+        var added = await CleverSyncCli.RunAsync(Settings, CredentialsOnStdin,
             "district", "add", "--id", District.Id, "--name", District.Name, "--schools", "all", "--json");
 
         Assert.True(added.ExitCode == 0, added.ToString());
@@ -62,16 +36,16 @@ public sealed class OnboardingInOneCommandTests : IAsyncLifetime
         Assert.Equal(1, rejected.ExitCode);
         Assert.Contains("Nothing was saved", rejected.Stderr);
         Assert.Empty(rejected.Stdout);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(_folder.Path));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(DataDir));
     }
 
     [Fact]
     public async Task District_add_with_wrong_credentials_on_a_running_fleet_adds_no_district_school_or_secret()
     {
-        var first = await CleverSyncCli.RunAsync(Settings, $"{District.ClientId}\n{District.ClientSecret}\n",
+        var first = await CleverSyncCli.RunAsync(Settings, CredentialsOnStdin,
             "district", "add", "--id", District.Id, "--name", District.Name, "--schools", "none");
         Assert.True(first.ExitCode == 0, first.ToString());
-        var secretsBefore = await File.ReadAllTextAsync(Path.Combine(_folder.Path, "secrets.json"));
+        var secretsBefore = await File.ReadAllTextAsync(Path.Combine(DataDir, "secrets.json"));
 
         var settings = Settings;
         settings["ONBOARD_ID"] = District.ClientId;
@@ -80,9 +54,9 @@ public sealed class OnboardingInOneCommandTests : IAsyncLifetime
             "--schools", "all", "--client-id-env", "ONBOARD_ID", "--client-secret-env", "ONBOARD_SECRET");
 
         Assert.Equal(1, rejected.ExitCode);
-        Assert.Equal(secretsBefore, await File.ReadAllTextAsync(Path.Combine(_folder.Path, "secrets.json")));
+        Assert.Equal(secretsBefore, await File.ReadAllTextAsync(Path.Combine(DataDir, "secrets.json")));
         await using var session = new SessionDbContext(new DbContextOptionsBuilder<SessionDbContext>()
-            .UseProvider(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(_folder.Path, "session.db")}").Options);
+            .UseProvider(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(DataDir, "session.db")}").Options);
         Assert.Equal([District.Id], await session.Districts.Select(d => d.CleverDistrictId).ToListAsync());
         Assert.Empty(await session.Schools.ToListAsync());
     }
@@ -94,6 +68,6 @@ public sealed class OnboardingInOneCommandTests : IAsyncLifetime
 
         Assert.Equal(3, missing.ExitCode);
         Assert.Contains("client id", missing.Stderr);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(_folder.Path));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(DataDir));
     }
 }
