@@ -3,6 +3,7 @@ using CleverSyncSOS.Authentication;
 using CleverSyncSOS.Clever;
 using CleverSyncSOS.Credentials;
 using CleverSyncSOS.Credentials.KeyVault;
+using CleverSyncSOS.Fleet;
 using CleverSyncSOS.Health;
 using CleverSyncSOS.Onboarding;
 using CleverSyncSOS.Persistence;
@@ -33,6 +34,7 @@ public static class DependencyInjection
         services.AddCleverSyncEngine();
         services.AddScoped<OnboardingService>();
         services.AddScoped<OnboardingChecklist>();
+        services.AddCleverSyncFleet();
         return services;
     }
 

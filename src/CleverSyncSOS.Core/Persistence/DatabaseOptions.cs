@@ -42,4 +42,14 @@ public sealed class DatabaseOptions
 
     [Range(1, 3600)]
     public int CommandTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// Whether opening a school database for a sync applies its missing migrations first (the CLI and demo).
+    /// <c>serve</c> turns it off: a school whose database is behind is then not synced, with an error naming
+    /// it, until <c>cleversync db migrate</c> brings the fleet to one schema version.
+    /// </summary>
+    public bool AutoMigrateSchoolDatabases { get; set; } = true;
+
+    /// <summary>The configuration key of <see cref="AutoMigrateSchoolDatabases"/>.</summary>
+    public const string AutoMigrateSchoolDatabasesKey = SectionName + ":" + nameof(AutoMigrateSchoolDatabases);
 }

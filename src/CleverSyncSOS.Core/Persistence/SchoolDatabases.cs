@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using CleverSyncSOS.Credentials;
 using CleverSyncSOS.Persistence.Schools;
 using CleverSyncSOS.Persistence.Session;
@@ -24,20 +25,62 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
     public DatabaseProvider Provider => options.Value.SchoolDbProvider;
 
     /// <summary>
-    /// Opens the school's database; fails with a message naming the school and the missing secret.
-    /// <paramref name="migrate"/> false (a dry run) opens it as it is: migrating takes a lock, which is a write.
+    /// Opens the school's database for a sync; fails with a message naming the school and the missing secret.
+    /// A database that lacks migrations is migrated first when <see cref="DatabaseOptions.AutoMigrateSchoolDatabases"/>
+    /// is on, and refused with <see cref="SchoolDatabaseBehindException"/> when it is off. <paramref name="migrate"/>
+    /// false (a dry run) opens it as it is: migrating takes a lock, which is a write.
     /// </summary>
     public async Task<SchoolDbContext> OpenAsync(School school, CancellationToken cancellationToken, bool migrate = true)
     {
-        var db = new SchoolDbContext(BuildOptions(await ConnectionStringAsync(school, cancellationToken)));
+        var db = await ConnectAsync(school, cancellationToken);
         if (migrate && !_migrated.ContainsKey(school.CleverSchoolId))
         {
-            // A school provisioned by an older version gets the new migrations before its first sync.
-            await db.Database.MigrateAsync(cancellationToken);
+            try
+            {
+                await EnsureCurrentAsync(school, db, cancellationToken);
+            }
+            catch
+            {
+                await db.DisposeAsync();
+                throw;
+            }
+
             _migrated[school.CleverSchoolId] = true;
         }
 
         return db;
+    }
+
+    /// <summary>
+    /// A context on the school's database as it is: nothing is created or migrated (fleet status and migration).
+    /// Unpooled when <paramref name="pooled"/> is false, so visiting hundreds of databases once leaves no idle connections behind.
+    /// </summary>
+    public async Task<SchoolDbContext> ConnectAsync(School school, CancellationToken cancellationToken, bool pooled = true)
+    {
+        var connectionString = await ConnectionStringAsync(school, cancellationToken);
+        if (!pooled)
+        {
+            // "Pooling" is the same keyword for Microsoft.Data.Sqlite, Npgsql and SqlClient.
+            connectionString = new DbConnectionStringBuilder { ConnectionString = connectionString, ["Pooling"] = false }.ConnectionString;
+        }
+
+        return new SchoolDbContext(BuildOptions(connectionString));
+    }
+
+    private async Task EnsureCurrentAsync(School school, SchoolDbContext db, CancellationToken cancellationToken)
+    {
+        if (options.Value.AutoMigrateSchoolDatabases)
+        {
+            // A school provisioned by an older version gets the new migrations before its first sync.
+            await db.Database.MigrateAsync(cancellationToken);
+            return;
+        }
+
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            throw new SchoolDatabaseBehindException(school, pending);
+        }
     }
 
     /// <summary>The connection string that opens the school's database (SQLite paths resolved in the data folder).</summary>

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Routing;
 namespace CleverSyncSOS.Simulator.Endpoints;
 
 /// <summary>
-/// Districts, schools and users (clever-api.md §2–3). A token sees only its own district: anything
+/// Districts, schools and users (docs/clever-api.md, "Data API v3.0"). A token sees only its own district: anything
 /// else is 404, as if it did not exist. Authentication already happened in the request gate.
 /// </summary>
 internal sealed class DataEndpoints(SimulatorRuntime runtime)

@@ -8,7 +8,7 @@ namespace CleverSyncSOS.Simulator.Endpoints;
 
 /// <summary>
 /// GET /events (limit, starting_after, ending_before incl. "last", school, record_type) and /events/{id}
-/// (clever-api.md §4). A cursor that is unknown or no longer retained is a 404, the client's cue to resync.
+/// (docs/clever-api.md, "Events API"). A cursor that is unknown or no longer retained is a 404, the client's cue to resync.
 /// </summary>
 internal sealed class EventEndpoints(SimulatorRuntime runtime)
 {

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace CleverSyncSOS.Simulator.Endpoints;
 
-/// <summary>The error bodies Clever (and the simulator's synthetic defaults from clever-api.md §6) use.</summary>
+/// <summary>The error bodies Clever (and the simulator's synthetic defaults, docs/clever-api.md "Errors") use.</summary>
 internal static class Responses
 {
     public const string Json = "application/json; charset=utf-8";

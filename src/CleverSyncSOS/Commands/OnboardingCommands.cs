@@ -20,7 +20,14 @@ public static class OnboardingCommands
         var name = new Option<string>("--name") { Description = "District display name", Required = true };
         var prefix = new Option<string?>("--secret-prefix") { Description = "Prefix of the district's secrets (default: District-{id})" };
         var add = new Command("add", "Add or update a district; its credentials go in the secret store under {prefix}--ClientId and {prefix}--ClientSecret") { id, name, prefix };
-        add.SetAction((result, cancellationToken) => CommandHost.RunAsync(CommonOptions.Read(result), async (services, ct) =>
+        foreach (var option in DistrictEnrollCommand.Options)
+        {
+            add.Options.Add(option);
+        }
+
+        add.SetAction((result, cancellationToken) => result.GetValue(DistrictEnrollCommand.Schools) is not null
+            ? DistrictEnrollCommand.RunAsync(result, result.GetValue(id)!, result.GetValue(name)!, result.GetValue(prefix), cancellationToken)
+            : CommandHost.RunAsync(CommonOptions.Read(result), async (services, ct) =>
         {
             var district = await services.GetRequiredService<OnboardingService>().AddDistrictAsync(result.GetValue(id)!, result.GetValue(name)!, result.GetValue(prefix), ct);
             var reference = SecretNames.DistrictCredentials(district.KeyVaultSecretPrefix!, null);

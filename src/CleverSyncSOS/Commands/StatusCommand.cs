@@ -1,5 +1,7 @@
 using System.CommandLine;
+using CleverSyncSOS.Fleet;
 using CleverSyncSOS.Host.Hosting;
+using CleverSyncSOS.Host.Output;
 using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Persistence.Session;
 using Microsoft.EntityFrameworkCore;
@@ -13,50 +15,30 @@ public static class StatusCommand
 {
     public static Command Create()
     {
-        var command = new Command("status", "Show the onboarded districts and schools, what each school's database holds and its last sync");
+        var json = JsonOption.Create();
+        var command = new Command("status", "Show the onboarded districts and schools, what each school's database holds and its last sync. Exit code 0") { json };
         command.SetAction((result, cancellationToken) => CommandHost.RunAsync(CommonOptions.Read(result), async (services, ct) =>
         {
-            await using var db = await services.GetRequiredService<SessionDatabase>().CreateDbContextAsync(ct);
-            var districts = await db.Districts.AsNoTracking().OrderBy(d => d.Name).ToListAsync(ct);
-            var schools = await db.Schools.AsNoTracking().OrderBy(s => s.Name).ToListAsync(ct);
-            if (schools.Count == 0)
+            var directory = services.GetRequiredService<FleetDirectory>();
+            var districts = await directory.ListDistrictsAsync(ct);
+            var schools = await directory.ListSchoolsAsync(null, null, ct);
+            var rows = new List<StatusSchoolJson>();
+            foreach (var school in schools)
             {
-                AnsiConsole.MarkupLine("No school is onboarded yet: see 'cleversync district add' and 'cleversync school add'.");
-                return ExitCodes.Success;
+                rows.Add(await DescribeAsync(services, school, ct));
             }
 
-            var lastRuns = await LastRunsAsync(db, ct);
-            var notes = new List<string>();
-            foreach (var district in districts)
+            var status = new StatusJson(CliJson.SchemaVersion, districts
+                .Select(d => new StatusDistrictJson(d.CleverDistrictId, d.Name, d.IsActive,
+                    rows.Where((_, i) => schools[i].CleverDistrictId == d.CleverDistrictId).ToList()))
+                .ToList());
+            if (result.GetValue(json))
             {
-                var table = new Table().Border(TableBorder.Rounded)
-                    .Title($"[bold]{Markup.Escape(district.Name)}[/] ({Markup.Escape(district.CleverDistrictId)}){(district.IsActive ? "" : " – paused")}");
-                table.AddColumn("School");
-                table.AddColumn(new TableColumn("Students").RightAligned());
-                table.AddColumn(new TableColumn("Teachers").RightAligned());
-                table.AddColumn("Last sync (UTC)");
-                table.AddColumn("Status");
-                foreach (var school in schools.Where(s => s.DistrictId == district.CleverDistrictId))
-                {
-                    var runs = lastRuns.GetValueOrDefault(school.SchoolId) ?? [];
-                    var (students, teachers) = await CountAsync(services, school, notes, ct);
-                    var last = runs.MaxBy(r => r.SyncStartTime);
-                    var status = runs.Count == 0 ? "never synced"
-                        : runs.Any(r => r.Status == SyncStatus.Failed) ? "[red]Failed[/]"
-                        : runs.Any(r => r.Status is SyncStatus.Partial or SyncStatus.InProgress) ? $"[yellow]{runs.First(r => r.Status != SyncStatus.Success).Status}[/]"
-                        : "[green]Success[/]";
-                    var flags = (school.IsActive ? "" : " (inactive)") + (school.RequiresFullSync ? " (full sync due)" : "");
-                    table.AddRow(Markup.Escape(school.Name), students, teachers,
-                        last is null ? "-" : $"{last.SyncStartTime:yyyy-MM-dd HH:mm} {last.SyncType}", status + flags);
-                    notes.AddRange(runs.Where(r => r.ErrorMessage is not null).Select(r => $"{school.Name} ({r.EntityType}): {r.ErrorMessage}"));
-                }
-
-                AnsiConsole.Write(table);
+                await CliJson.WriteAsync(result, status, CliJsonContext.Default.StatusJson);
             }
-
-            foreach (var note in notes.Distinct())
+            else
             {
-                AnsiConsole.MarkupLine($"  [yellow]{Markup.Escape(note)}[/]");
+                Render(status);
             }
 
             return ExitCodes.Success;
@@ -64,28 +46,74 @@ public static class StatusCommand
         return command;
     }
 
-    /// <summary>The latest run of each entity type, per school.</summary>
-    private static async Task<Dictionary<int, List<SyncHistory>>> LastRunsAsync(SessionDbContext db, CancellationToken cancellationToken)
+    private static void Render(StatusJson status)
     {
-        var latestIds = await db.SyncHistory.AsNoTracking()
-            .GroupBy(h => new { h.SchoolId, h.EntityType })
-            .Select(g => g.Max(h => h.SyncId))
-            .ToListAsync(cancellationToken);
-        var rows = await db.SyncHistory.AsNoTracking().Where(h => latestIds.Contains(h.SyncId)).ToListAsync(cancellationToken);
-        return rows.GroupBy(r => r.SchoolId).ToDictionary(g => g.Key, g => g.ToList());
+        if (status.Districts.All(d => d.Schools.Count == 0))
+        {
+            AnsiConsole.MarkupLine("No school is onboarded yet: see 'cleversync district add' and 'cleversync school add'.");
+            return;
+        }
+
+        var notes = new List<string>();
+        foreach (var district in status.Districts)
+        {
+            var table = new Table().Border(TableBorder.Rounded)
+                .Title($"[bold]{Markup.Escape(district.Name)}[/] ({Markup.Escape(district.Id)}){(district.Active ? "" : " – paused")}");
+            table.AddColumn("School");
+            table.AddColumn(new TableColumn("Students").RightAligned());
+            table.AddColumn(new TableColumn("Teachers").RightAligned());
+            table.AddColumn("Last sync (UTC)");
+            table.AddColumn("Status");
+            foreach (var school in district.Schools)
+            {
+                var runs = school.LastSyncs;
+                var last = runs.MaxBy(r => r.StartedAt);
+                var state = runs.Count == 0 ? "never synced"
+                    : runs.Any(r => r.Status == SyncStatus.Failed) ? "[red]Failed[/]"
+                    : runs.FirstOrDefault(r => r.Status != SyncStatus.Success) is { } other ? $"[yellow]{Markup.Escape(other.Status)}[/]"
+                    : "[green]Success[/]";
+                var flags = (school.Active ? "" : " (inactive)") + (school.RequiresFullSync ? " (full sync due)" : "");
+                table.AddRow(Markup.Escape(school.Name), school.Students?.ToString("N0") ?? "?", school.Teachers?.ToString("N0") ?? "?",
+                    last is null ? "-" : $"{last.StartedAt:yyyy-MM-dd HH:mm} {last.SyncType}", state + flags);
+                if (school.DatabaseError is not null)
+                {
+                    notes.Add($"{school.Name}: its database cannot be read: {school.DatabaseError}");
+                }
+
+                notes.AddRange(runs.Where(r => r.Error is not null).Select(r => $"{school.Name} ({r.EntityType}): {r.Error}"));
+            }
+
+            AnsiConsole.Write(table);
+        }
+
+        foreach (var note in notes.Distinct())
+        {
+            AnsiConsole.MarkupLine($"  [yellow]{Markup.Escape(note)}[/]");
+        }
     }
 
-    private static async Task<(string Students, string Teachers)> CountAsync(IServiceProvider services, School school, List<string> notes, CancellationToken cancellationToken)
+    /// <summary>The school with what its database holds, read as it is (status never migrates or creates anything).</summary>
+    private static async Task<StatusSchoolJson> DescribeAsync(IServiceProvider services, SchoolSummary school, CancellationToken cancellationToken)
     {
+        int? students = null, teachers = null;
+        string? error = null;
         try
         {
-            await using var db = await services.GetRequiredService<SchoolDatabases>().OpenAsync(school, cancellationToken);
-            return ((await db.Students.CountAsync(cancellationToken)).ToString("N0"), (await db.Teachers.CountAsync(cancellationToken)).ToString("N0"));
+            var row = new School
+            {
+                CleverSchoolId = school.CleverSchoolId, DistrictId = school.CleverDistrictId, Name = school.Name,
+                DatabaseName = school.DatabaseName, KeyVaultConnectionStringSecretName = school.ConnectionStringSecretName,
+            };
+            await using var db = await services.GetRequiredService<SchoolDatabases>().ConnectAsync(row, cancellationToken);
+            students = await db.Students.CountAsync(cancellationToken);
+            teachers = await db.Teachers.CountAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            notes.Add($"{school.Name}: its database cannot be opened: {ex.GetBaseException().Message}");
-            return ("?", "?");
+            error = ex.GetBaseException().Message;
         }
+
+        return new StatusSchoolJson(school.CleverSchoolId, school.Name, school.IsActive, school.RequiresFullSync, school.DatabaseName, students, teachers, error,
+            school.LastSyncs.Select(LastSyncJson.From).ToList());
     }
 }

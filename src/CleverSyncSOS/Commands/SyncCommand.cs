@@ -16,14 +16,23 @@ public static class SyncCommand
         var full = new Option<bool>("--full") { Description = "Full sync: re-read everything and remove what Clever no longer has" };
         var allowMassDelete = new Option<bool>("--allow-mass-delete") { Description = "Let a full sync delete more than the mass-deletion threshold" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Read Clever and show what the sync would create, update and delete, writing nothing anywhere" };
+        var json = JsonOption.Create();
         var command = new Command("sync", "Sync students, teachers, sections and enrollments from Clever into each school's database. Exit code: 0 success, 2 partial, 1 failed")
         {
-            school, full, allowMassDelete, dryRun,
+            school, full, allowMassDelete, dryRun, json,
         };
         command.SetAction((result, cancellationToken) => CommandHost.RunAsync(CommonOptions.Read(result), async (services, ct) =>
         {
             var request = new SyncRequest(result.GetValue(school), result.GetValue(full), result.GetValue(allowMassDelete), result.GetValue(dryRun));
-            var results = await services.GetRequiredService<SyncOrchestrator>().RunAsync(request, new ConsoleProgress(AnsiConsole.Console), ct);
+            var asJson = result.GetValue(json);
+            var results = await services.GetRequiredService<SyncOrchestrator>().RunAsync(request, new ConsoleProgress(JsonOption.Console(asJson)), ct);
+            if (asJson)
+            {
+                await CliJson.WriteAsync(result, new SyncRunJson(CliJson.SchemaVersion, SyncReport.ExitCode(results), results.Select(SyncSchoolJson.From).ToList()),
+                    CliJsonContext.Default.SyncRunJson);
+                return SyncReport.ExitCode(results);
+            }
+
             if (results.Count == 0)
             {
                 AnsiConsole.MarkupLine("No active school is onboarded; add one with 'cleversync school add'.");

@@ -11,10 +11,10 @@ namespace CleverSyncSOS.Host.Hosting;
 public static class CommandHost
 {
     public static async Task<int> RunAsync(CommonSettings settings, Func<IServiceProvider, CancellationToken, Task<int>> command,
-        CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? overrides = null)
+        CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? overrides = null, bool migrateSessionDb = true)
     {
         using var host = CleverSyncHostBuilder.Create(settings, overrides).Build();
-        if (await PreflightAsync(host.Services, cancellationToken) is { } failed)
+        if (await PreflightAsync(host.Services, cancellationToken, migrateSessionDb) is { } failed)
         {
             return failed;
         }
@@ -52,17 +52,22 @@ public static class CommandHost
 
     /// <summary>
     /// What every command and the service check before they start: the configuration, and SessionDb brought to the
-    /// latest migration. A problem is printed as messages naming the key or the cause and gives exit code 3
-    /// (130 when cancelled); null means go on.
+    /// latest migration (unless <paramref name="migrateSessionDb"/> is false: a command that must not create it before it
+    /// has checked something, or that migrates it itself). A problem is printed as messages naming the key or the cause
+    /// and gives exit code 3 (130 when cancelled); null means go on.
     /// </summary>
-    public static async Task<int?> PreflightAsync(IServiceProvider services, CancellationToken cancellationToken)
+    public static async Task<int?> PreflightAsync(IServiceProvider services, CancellationToken cancellationToken, bool migrateSessionDb = true)
     {
         var failures = ConfigurationFailures(services);
         try
         {
             if (failures.Count == 0)
             {
-                await services.GetRequiredService<SessionDatabase>().MigrateAsync(cancellationToken);
+                if (migrateSessionDb)
+                {
+                    await services.GetRequiredService<SessionDatabase>().MigrateAsync(cancellationToken);
+                }
+
                 return null;
             }
         }

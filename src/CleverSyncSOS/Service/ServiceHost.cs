@@ -28,6 +28,8 @@ public static class ServiceHost
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.Configuration.AddInMemoryCollection(settings.ToConfiguration());
+        // The service never migrates a school database behind an operator's back: 'cleversync db migrate' does.
+        builder.Configuration.AddInMemoryCollection([new(Persistence.DatabaseOptions.AutoMigrateSchoolDatabasesKey, "false")]);
         if (overrides is not null)
         {
             builder.Configuration.AddInMemoryCollection(overrides);

@@ -31,11 +31,14 @@ public static class TestDatabases
         }
     }
 
-    /// <summary>Drops every database whose name starts with <paramref name="prefix"/> (a test's own).</summary>
+    /// <summary>
+    /// Drops every database whose name starts with <paramref name="prefix"/> (a test's own). Each drop waits for a
+    /// checkpoint, so a busy server can take longer than the default 30 s command timeout.
+    /// </summary>
     public static async Task DropPostgresDatabasesAsync(string prefix)
     {
         NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(PostgresServer) { Database = "postgres" }.ToString());
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(PostgresServer) { Database = "postgres", CommandTimeout = 300 }.ToString());
         await connection.OpenAsync();
         var names = new List<string>();
         await using (var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE @p", connection))
