@@ -3,6 +3,7 @@ using System.Data.Common;
 using CleverSyncSOS.Credentials;
 using CleverSyncSOS.Persistence.Schools;
 using CleverSyncSOS.Persistence.Session;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -32,7 +33,7 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
     /// </summary>
     public async Task<SchoolDbContext> OpenAsync(School school, CancellationToken cancellationToken, bool migrate = true)
     {
-        var db = await ConnectAsync(school, cancellationToken);
+        var db = new SchoolDbContext(BuildOptions(await ConnectionStringAsync(school, cancellationToken, create: migrate)));
         if (migrate && !_migrated.ContainsKey(school.CleverSchoolId))
         {
             try
@@ -57,7 +58,7 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
     /// </summary>
     public async Task<SchoolDbContext> ConnectAsync(School school, CancellationToken cancellationToken, bool pooled = true)
     {
-        var connectionString = await ConnectionStringAsync(school, cancellationToken);
+        var connectionString = await ConnectionStringAsync(school, cancellationToken, create: false);
         if (!pooled)
         {
             // "Pooling" is the same keyword for Microsoft.Data.Sqlite, Npgsql and SqlClient.
@@ -83,14 +84,17 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
         }
     }
 
-    /// <summary>The connection string that opens the school's database (SQLite paths resolved in the data folder).</summary>
-    public async Task<string> ConnectionStringAsync(School school, CancellationToken cancellationToken)
+    /// <summary>
+    /// The connection string that opens the school's database (SQLite paths resolved in the data folder). With
+    /// <paramref name="create"/> false a missing SQLite file is an error when opened, never an empty new database.
+    /// </summary>
+    public async Task<string> ConnectionStringAsync(School school, CancellationToken cancellationToken, bool create = true)
     {
         var secretName = school.KeyVaultConnectionStringSecretName
             ?? throw new InvalidOperationException($"School {school.CleverSchoolId} ({school.Name}) has no connection-string secret name; run 'cleversync school add' again for it.");
         var stored = await secrets.GetSecretAsync(secretName, cancellationToken)
             ?? throw new SecretNotFoundException(secretName, $"the database connection string of school {school.CleverSchoolId} ({school.Name})");
-        return ToRuntime(stored, school);
+        return ToRuntime(stored, school, create);
     }
 
     /// <summary>
@@ -102,7 +106,7 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
         var secretName = school.KeyVaultConnectionStringSecretName!;
         var stored = await secrets.GetSecretAsync(secretName, cancellationToken)
                      ?? await NewConnectionStringAsync(SchoolDatabaseNames.RequireSafe(school.DatabaseName), cancellationToken);
-        var connectionString = ToRuntime(stored, school);
+        var connectionString = ToRuntime(stored, school, create: true);
         await using (var db = new SchoolDbContext(BuildOptions(connectionString)))
         {
             await db.Database.MigrateAsync(cancellationToken);
@@ -116,7 +120,7 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
         await secrets.SetSecretAsync(secretName, Provider == DatabaseProvider.Sqlite ? _sqlite.ToStored(connectionString) : connectionString, cancellationToken);
     }
 
-    private string ToRuntime(string stored, School school)
+    private string ToRuntime(string stored, School school, bool create)
     {
         if (Provider != DatabaseProvider.Sqlite)
         {
@@ -124,7 +128,23 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
         }
 
         var runtime = _sqlite.ToRuntime(stored, school.DatabaseName);
-        if (EmbeddedSqliteLocation.FileOf(runtime) is { } file && dataDirectory.Contains(file))
+        if (EmbeddedSqliteLocation.FileOf(runtime) is not { } file)
+        {
+            return runtime;
+        }
+
+        if (!create)
+        {
+            // Status and fleet commands look at what is there: a missing file is reported, not made.
+            if (File.Exists(file))
+            {
+                PrivateFiles.Tighten(file, UnixFileMode.UserRead | UnixFileMode.UserWrite, logger);
+            }
+
+            return new SqliteConnectionStringBuilder(runtime) { Mode = SqliteOpenMode.ReadWrite }.ToString();
+        }
+
+        if (dataDirectory.Contains(file))
         {
             dataDirectory.Prepare(logger);
             PrivateFiles.Folder(Path.GetDirectoryName(file)!, logger);
