@@ -71,8 +71,39 @@ public static class ConsoleRegistration
 
             await next();
         });
+        app.UseStatusCodePages(StatusPageAsync);
         app.MapRazorPages();
         return app;
+    }
+
+    /// <summary>
+    /// A console page that answers 400 or 404 without a body gets a short page saying what happened (a limited user asking
+    /// for another district's school reads the same as for a school that does not exist). <c>/api</c> and <c>/health</c>
+    /// keep their own answers.
+    /// </summary>
+    private static async Task StatusPageAsync(Microsoft.AspNetCore.Diagnostics.StatusCodeContext status)
+    {
+        var context = status.HttpContext;
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/health"))
+        {
+            return;
+        }
+
+        var (title, text) = context.Response.StatusCode switch
+        {
+            StatusCodes.Status404NotFound => ("Not found", "There is no such page, or it belongs to a district you do not have access to."),
+            StatusCodes.Status400BadRequest => ("Form expired", "The form was sent without its security token, or the token expired. Go back, reload the page and try again."),
+            _ => (null, null),
+        };
+        if (title is null)
+        {
+            return;
+        }
+
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync(
+            $"<!doctype html><html lang=\"en\"><head><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} – CleverSyncSOS</title></head>" +
+            $"<body><main><h1>{title}</h1><p>{text}</p><p><a href=\"/\">Back to the overview</a></p></main></body></html>");
     }
 
     /// <summary>A signed-in user without the role gets 403 and a line saying so, not a redirect loop to the sign-in page.</summary>
@@ -82,7 +113,7 @@ public static class ConsoleRegistration
         context.Response.ContentType = "text/html; charset=utf-8";
         var name = HtmlEncoder.Default.Encode(context.HttpContext.User.Identity?.Name ?? "this account");
         await context.Response.WriteAsync(
-            $"<!doctype html><html lang=\"en\"><head><title>Not allowed – CleverSyncSOS</title></head><body><main><h1>Not allowed</h1>" +
+            $"<!doctype html><html lang=\"en\"><head><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Not allowed – CleverSyncSOS</title></head><body><main><h1>Not allowed</h1>" +
             $"<p>{name} may not do this. An Admin can change your role on the Users page.</p><p><a href=\"/\">Back to the overview</a></p></main></body></html>");
     }
 }

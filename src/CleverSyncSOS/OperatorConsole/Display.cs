@@ -55,5 +55,37 @@ public static class Display
         _ => "state-running",
     };
 
+    /// <summary>How long ago, in words an operator reads at a glance.</summary>
+    public static string Ago(double? hours) => hours switch
+    {
+        null => "",
+        < 1 => "less than an hour ago",
+        < 48 => $"{hours:0} h ago",
+        _ => $"{hours / 24:0} days ago",
+    };
+
+    /// <summary>Who or what started a run: the console's user, the schedule, an API caller or the command line.</summary>
+    public static string StartedBy(string trigger, string? requestedBy) => (trigger, requestedBy) switch
+    {
+        (_, { } by) when by.StartsWith("console:", StringComparison.Ordinal) => $"{by["console:".Length..]}, from this console",
+        ("Schedule", _) => "The schedule",
+        ("Cli", _) => "The command line (cleversync sync)",
+        ("Api", { } by) => $"An API caller ({by})",
+        (var other, var by) => by is null ? other : $"{other} ({by})",
+    };
+
+    /// <summary>A running school's progress line (the run page's script writes the same words).</summary>
+    public static string Progress(string stage, string? entityType, int recordsRead) =>
+        entityType is null ? $"{stage}: starting…" : $"{stage} {entityType.ToLowerInvariant()}s: {recordsRead:N0} records read";
+
+    /// <summary>The service's health checks by the names an operator knows.</summary>
+    public static string CheckName(string name) => name switch
+    {
+        "sessiondb" => "Orchestration database (SessionDb)",
+        "secret-store" => "Secret store",
+        "scheduler" => "Scheduler",
+        _ => name,
+    };
+
     public static string Count(int? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "–";
 }

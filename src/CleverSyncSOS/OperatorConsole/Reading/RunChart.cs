@@ -21,7 +21,7 @@ public static class RunChart
     {
         var runs = newestFirst.Take(20).Reverse().ToList();
         const int width = 900, top = 16, durationHeight = 90, countsTop = 140, countsHeight = 110, left = 48;
-        var slot = (width - left - 8) / (double)Math.Max(runs.Count, 1);
+        var slot = Math.Min(60, (width - left - 8) / (double)Math.Max(runs.Count, 1)); // a few runs stay narrow bars
         var maxSeconds = Math.Max(1, runs.Max(r => r.Duration?.TotalSeconds ?? 0));
         var maxCount = Math.Max(1, runs.Max(r => Math.Max(Math.Max(r.Created, r.Updated), Math.Max(r.Deleted, r.Failed))));
         var svg = new StringBuilder();
@@ -59,6 +59,6 @@ public static class RunChart
         svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{left}\" y1=\"{top + height}\" x2=\"{width - 4}\" y2=\"{top + height}\" stroke=\"#d0d7de\"/>");
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left - 4}\" y=\"{top + 10}\" text-anchor=\"end\">{max}</text>");
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left - 4}\" y=\"{top + height}\" text-anchor=\"end\">0</text>");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left + 4}\" y=\"{top + 10}\">{label}</text>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{width - 8}\" y=\"{top + 10}\" text-anchor=\"end\">{label}</text>");
     }
 }
