@@ -23,4 +23,8 @@ public sealed record AuthenticationHealthStatus
     /// network error, timeout or 5xx that retrying can fix.
     /// </summary>
     public bool LastFailureTransient { get; init; }
+
+    /// <summary>The acquisition under way already counted in <see cref="ErrorCount"/> by a failed attempt it retries.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    internal bool FailureCounted { get; init; }
 }

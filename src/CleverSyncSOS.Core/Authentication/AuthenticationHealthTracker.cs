@@ -16,6 +16,7 @@ public sealed class AuthenticationHealthTracker(TimeProvider time)
         IsHealthy = true,
         LastSuccessTimestamp = Now,
         ErrorCount = 0,
+        FailureCounted = false,
         UsingCachedToken = false,
         LastCheckedAt = Now,
     });
@@ -25,18 +26,23 @@ public sealed class AuthenticationHealthTracker(TimeProvider time)
         LastFailureTransient = transient,
         IsHealthy = false,
         LastErrorMessage = message,
-        ErrorCount = s.ErrorCount + 1,
+        ErrorCount = s.FailureCounted ? s.ErrorCount : s.ErrorCount + 1,
+        FailureCounted = false,
         UsingCachedToken = usingCachedToken,
         LastCheckedAt = Now,
     });
 
-    /// <summary>A failed attempt that will be retried: counted at once, keeping whether a cached token is still in use.</summary>
+    /// <summary>
+    /// A failed attempt that will be retried: the acquisition counts as failed at once (ErrorCount still counts
+    /// acquisitions, not attempts), keeping whether a cached token is still in use.
+    /// </summary>
     public void RecordRetry(string cleverDistrictId, string message) => Update(cleverDistrictId, s => s with
     {
         LastFailureTransient = true,
         IsHealthy = false,
         LastErrorMessage = message,
-        ErrorCount = s.ErrorCount + 1,
+        ErrorCount = s.FailureCounted ? s.ErrorCount : s.ErrorCount + 1,
+        FailureCounted = true,
         LastCheckedAt = Now,
     });
 

@@ -52,9 +52,13 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
         while (next is not null)
         {
             CleverApiResponse<T>? page;
-            using (var response = await SendAsync(district, next, cancellationToken))
+            using (var activity = Observability.CleverSyncTelemetry.ActivitySource.StartActivity("CleverPageFetch"))
             {
+                activity?.SetTag("url.path", next.AbsolutePath);
+                activity?.SetTag("cleversync.district", district.CleverDistrictId);
+                using var response = await SendAsync(district, next, cancellationToken);
                 page = await ReadPageAsync(response, typeInfo, cancellationToken);
+                activity?.SetTag("cleversync.records", page?.Data?.Count ?? 0);
             }
 
             foreach (var item in page?.Data ?? [])

@@ -18,6 +18,7 @@ public sealed class CleverRateLimitHandler(IOptions<CleverApiOptions> options, T
         var key = request.Headers.Authorization?.Parameter;
         if (key is not null && _windows.TryGetValue(key, out var window) && PacingDelay(window) is { } delay)
         {
+            Observability.CleverSyncTelemetry.RateLimitWaits.Add(1);
             await Task.Delay(delay, time, cancellationToken);
         }
 

@@ -53,5 +53,12 @@ public sealed class SchedulerOptions
     [Range(1, 86400)]
     public double MisfireThresholdSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// How long an idle node waits before it looks in the job store again. Work queued by another node of a cluster
+    /// is picked up by this node within this time.
+    /// </summary>
+    [Range(1, 300)]
+    public double IdleWaitSeconds { get; set; } = 5;
+
     public TimeSpan InstanceTimeout => TimeSpan.FromSeconds(InstanceTimeoutSeconds);
 }

@@ -126,6 +126,20 @@ public sealed partial class SyncRunStore(
     public Task FinishAsync(int rowId, string status, string? reason, CancellationToken cancellationToken) =>
         SetAsync(rowId, status, reason, final: true, cancellationToken);
 
+    /// <summary>Closes a school's row unless it already ended (a claim never stays open after its job).</summary>
+    public async Task FinishOpenAsync(int rowId, string status, string reason, CancellationToken cancellationToken)
+    {
+        await using var db = await sessionDatabase.CreateDbContextAsync(cancellationToken);
+        var now = Now;
+        var text = Truncate(reason, 1000);
+        await db.SyncRunSchools
+            .Where(r => r.Id == rowId && (r.Status == SyncRunStatus.Queued || r.Status == SyncRunStatus.Running || r.Status == SyncRunStatus.Held))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, status)
+                .SetProperty(r => r.Reason, text)
+                .SetProperty(r => r.FinishedAt, now), cancellationToken);
+    }
+
     public async Task<SyncRunSchool?> FindSchoolRowAsync(int rowId, CancellationToken cancellationToken)
     {
         await using var db = await sessionDatabase.CreateDbContextAsync(cancellationToken);
@@ -163,6 +177,10 @@ public sealed partial class SyncRunStore(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+
+        // Processes long gone are forgotten; their ids stay on the history rows they wrote.
+        var forgotten = now - TimeSpan.FromDays(7);
+        await db.ServiceInstances.Where(i => i.HeartbeatAt < forgotten).ExecuteDeleteAsync(cancellationToken);
         var liveIds = live.ToList();
         closed += await db.SyncHistory
             .Where(h => h.Status == SyncStatus.InProgress && (h.InstanceId == null || !liveIds.Contains(h.InstanceId)))

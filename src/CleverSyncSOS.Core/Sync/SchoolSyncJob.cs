@@ -150,6 +150,7 @@ public sealed partial class SchoolSyncJob(
         foreach (var e in result.Entities)
         {
             var entity = new KeyValuePair<string, object?>("entity", e.EntityType);
+            CleverSyncTelemetry.RecordsProcessed.Add(e.Processed, school, entity);
             CleverSyncTelemetry.RecordsWritten.Add(e.Created, school, entity, new("change", "created"));
             CleverSyncTelemetry.RecordsWritten.Add(e.Updated, school, entity, new("change", "updated"));
             CleverSyncTelemetry.RecordsWritten.Add(e.Deleted, school, entity, new("change", "deleted"));

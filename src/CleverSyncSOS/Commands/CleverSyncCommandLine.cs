@@ -20,6 +20,7 @@ public static class CleverSyncCommandLine
         root.Subcommands.Add(OnboardingCommands.District());
         root.Subcommands.Add(OnboardingCommands.School());
         root.Subcommands.Add(SecretsCommand.Create());
+        root.Subcommands.Add(PauseCommand.Create());
         root.Subcommands.Add(SimulatorCommand.Create());
         root.Subcommands.Add(UserCommand.Create());
         return root;

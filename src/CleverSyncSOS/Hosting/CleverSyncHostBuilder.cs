@@ -28,6 +28,7 @@ public static class CleverSyncHostBuilder
 
         ConfigureLogging(builder.Logging, settings.Verbose);
         builder.Services.AddCleverSyncCore(builder.Configuration);
+        builder.Services.AddCleverSyncTelemetry(builder.Configuration);
         return builder;
     }
 

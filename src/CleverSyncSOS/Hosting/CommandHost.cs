@@ -22,6 +22,7 @@ public static class CommandHost
 
         using (host)
         {
+            TelemetryRegistration.StartTelemetry(host.Services);
             try
             {
                 await host.Services.GetRequiredService<SessionDatabase>().MigrateAsync(cancellationToken);

@@ -39,6 +39,9 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
     public SimulatedDistrict District => Simulator.Districts[0];
     public TestLoggerProvider Logs { get; } = new();
 
+    /// <summary>The configuration the environment runs with, for processes started against the same databases.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
+
     public static async Task<SyncTestEnvironment> StartAsync(SimulatorOptions? simulator = null, Action<Dictionary<string, string?>>? configure = null,
         Action<IServiceCollection>? services = null, DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
@@ -63,6 +66,7 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
         }
 
         configure?.Invoke(settings);
+        env.Settings = settings;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var collection = new ServiceCollection();
         collection.AddLogging(b => b.AddProvider(env.Logs).SetMinimumLevel(LogLevel.Trace));

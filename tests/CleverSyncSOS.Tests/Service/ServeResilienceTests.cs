@@ -42,7 +42,7 @@ public sealed class ServeResilienceTests
 
         var scheduler = await serve.App.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
         await scheduler.TriggerJob(ScheduledSyncJob.Key);
-        var runId = await WaitForAsync(env, async db => await db.SyncRunSchools.Where(r => r.Status == SyncRunStatus.Held).Select(r => (Guid?)r.RunId).FirstOrDefaultAsync());
+        var runId = await SessionDbPolling.WaitForAsync(env, async db => await db.SyncRunSchools.Where(r => r.Status == SyncRunStatus.Held).Select(r => (Guid?)r.RunId).FirstOrDefaultAsync());
         var location = $"api/syncs/{runId}";
         var held = await serve.WaitForRunAsync(location, r => ServeHarness.SchoolStatuses(r).All(s => s == SyncRunStatus.Held) && r.GetProperty("schools").GetArrayLength() == 2);
         Assert.All(held.GetProperty("schools").EnumerateArray(), s => Assert.Contains("Unhealthy", s.GetProperty("reason").GetString()));
@@ -64,7 +64,7 @@ public sealed class ServeResilienceTests
         var serve = await ServeHarness.StartAsync(env, c => c["CleverSyncSOS:Scheduler:ShutdownGraceSeconds"] = "0");
         var (accepted, _) = await serve.SendAsync(HttpMethod.Post, "api/syncs", new { full = true });
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        await WaitForAsync(env, async db => await db.SyncHistory.AnyAsync(h => h.Status == SyncStatus.InProgress) ? (bool?)true : null);
+        await SessionDbPolling.WaitForAsync(env, async db => await db.SyncHistory.AnyAsync(h => h.Status == SyncStatus.InProgress) ? (bool?)true : null);
 
         await serve.DisposeAsync(); // what SIGTERM does: the host stops
 
@@ -93,7 +93,7 @@ public sealed class ServeResilienceTests
         await using var serve = await ServeHarness.StartAsync(env);
         var school = env.District.Schools[0].Id;
         var (accepted, _) = await serve.SendAsync(HttpMethod.Post, "api/syncs", new { school, full = true });
-        await WaitForAsync(env, async db => await db.SyncHistory.AnyAsync(h => h.Status == SyncStatus.InProgress) ? (bool?)true : null);
+        await SessionDbPolling.WaitForAsync(env, async db => await db.SyncHistory.AnyAsync(h => h.Status == SyncStatus.InProgress) ? (bool?)true : null);
 
         // A second process on the same data folder: its own composition root, its own instance id.
         var output = new StringWriter();
@@ -114,22 +114,5 @@ public sealed class ServeResilienceTests
         var run = await serve.WaitForRunAsync(accepted.Headers.Location!.ToString(), ServeHarness.Completed);
         Assert.Equal([SyncStatus.Success], ServeHarness.SchoolStatuses(run));
         Assert.Equal(400, (await env.StudentsAsync(school)).Count);
-    }
-
-    private static async Task<T> WaitForAsync<T>(SyncTestEnvironment env, Func<SessionDbContext, Task<T?>> probe, int seconds = 30) where T : struct
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < deadline)
-        {
-            await using var db = await env.SessionDbAsync();
-            if (await probe(db) is { } value)
-            {
-                return value;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException("SessionDb never reached the expected state.");
     }
 }

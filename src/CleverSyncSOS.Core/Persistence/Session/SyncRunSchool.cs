@@ -44,5 +44,8 @@ public static class SyncRunStatus
     /// <summary>The two statuses that hold a school's claim.</summary>
     public static readonly string[] Active = [Queued, Running];
 
-    public static bool IsFinal(string status) => status is Success or Partial or Failed or Paused or Skipped;
+    /// <summary>The statuses a school's row ends in (Held is not one: a held school is retried).</summary>
+    public static readonly string[] IsFinalStatuses = [Success, Partial, Failed, Paused, Skipped];
+
+    public static bool IsFinal(string status) => IsFinalStatuses.Contains(status);
 }

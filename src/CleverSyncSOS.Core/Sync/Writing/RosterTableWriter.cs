@@ -17,6 +17,9 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
     /// <summary>Writes rows (key first, then <see cref="RosterTableMap.DataColumns"/>); returns how many were inserted or changed.</summary>
     public async Task<int> UpsertAsync(IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
     {
+        using var activity = Observability.CleverSyncTelemetry.ActivitySource.StartActivity("WriteBatch");
+        activity?.SetTag("cleversync.table", map.Table);
+        activity?.SetTag("cleversync.rows", rows.Count);
         var affected = 0;
         foreach (var batch in Distinct(rows).Chunk(_rowsPerUpsert))
         {

@@ -1,6 +1,7 @@
 using CleverSyncSOS.Persistence.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CleverSyncSOS.Host.OperatorConsole.Users;
 
@@ -12,6 +13,7 @@ public static class ConsoleIdentityRegistration
         // The context's options need SessionDb's connection string, which may come from the secret store (async); it is
         // resolved once and cached by ConsoleUsersDatabase, so only the first context waits for it.
         services.AddScoped(sp => new ConsoleUsersDbContext(sp.GetRequiredService<ConsoleUsersDatabase>().GetOptionsAsync(CancellationToken.None).GetAwaiter().GetResult()));
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ConsoleUsersDatabase>();
         services.AddScoped<ConsoleUserAccounts>();
         return services.AddIdentityCore<IdentityUser>(o =>

@@ -19,7 +19,7 @@ public sealed record AccountResult(IReadOnlyList<string> Errors)
 /// Creates, lists and removes console users (the <c>user add</c> command and the Users page both come here). A user has
 /// exactly one role and, optionally, the districts it is limited to, stored as Identity user claims.
 /// </summary>
-public sealed class ConsoleUserAccounts(UserManager<IdentityUser> users, RoleManager<IdentityRole> roles, SessionDatabase sessionDatabase)
+public sealed class ConsoleUserAccounts(UserManager<IdentityUser> users, RoleManager<IdentityRole> roles, SessionDatabase sessionDatabase, TimeProvider time)
 {
     public async Task<AccountResult> CreateAsync(string? email, string? password, string? role, IReadOnlyCollection<string> districts, CancellationToken cancellationToken)
     {
@@ -95,7 +95,7 @@ public sealed class ConsoleUserAccounts(UserManager<IdentityUser> users, RoleMan
             result.Add(new ConsoleUserView(user.Id, user.Email ?? user.UserName ?? user.Id,
                 ConsoleRoles.All.LastOrDefault(userRoles.Contains) ?? "(none)",
                 claims.Where(c => c.Type == ConsoleRoles.DistrictClaim).Select(c => c.Value).Order(StringComparer.Ordinal).ToList(),
-                user.LockoutEnd is { } end && end > DateTimeOffset.UtcNow ? end : null));
+                user.LockoutEnd is { } end && end > time.GetUtcNow() ? end : null));
         }
 
         return result;

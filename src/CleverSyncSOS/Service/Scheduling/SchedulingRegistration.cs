@@ -25,6 +25,9 @@ public static class SchedulingRegistration
         var databases = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var parallel = configuration.GetSection(SyncOptions.SectionName).Get<SyncOptions>()?.MaxParallelSchools ?? new SyncOptions().MaxParallelSchools;
 
+        // One identity for this process in SessionDb and in the Quartz cluster, so a node's runs and its firings carry the same id.
+        var identity = new InstanceIdentity();
+        services.AddSingleton(identity);
         services.AddSingleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidator>();
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.SectionName)).ValidateDataAnnotations()
             .Validate(o => string.IsNullOrWhiteSpace(o.WebhookUrl) || (Uri.TryCreate(o.WebhookUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"),
@@ -54,7 +57,13 @@ public static class SchedulingRegistration
             q.ConfigureScheduler(s =>
             {
                 s.InstanceName = "CleverSyncSOS";
+                if (scheduler.Clustered)
+                {
+                    s.InstanceId = identity.Id;
+                }
+
                 s.ShutdownJobInterruption = ShutdownJobInterruption.Never;
+                s.IdleWaitTime = TimeSpan.FromSeconds(scheduler.IdleWaitSeconds);
             });
             q.UseDefaultThreadPool(parallel + 1); // the schools, plus the schedule's own short job
             if (scheduler.Clustered)

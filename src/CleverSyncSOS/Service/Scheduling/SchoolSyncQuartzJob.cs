@@ -35,6 +35,21 @@ public sealed partial class SchoolSyncQuartzJob(
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Token);
         var token = stopping.Token;
 
+        try
+        {
+            await RunAsync(data, token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || token.IsCancellationRequested)
+        {
+            // Whatever stopped the job before the sync could record it, the school's claim must not stay open.
+            var reason = token.IsCancellationRequested ? CancelledAtShutdown : $"The sync could not start: {ex.Message}";
+            LogJobFailed(logger, ex, data.SchoolId, reason);
+            await runs.FinishOpenAsync(data.RowId, SyncRunStatus.Failed, reason, CancellationToken.None);
+        }
+    }
+
+    private async Task RunAsync(SchoolRunData data, CancellationToken token)
+    {
         var target = await orchestrator.LoadTargetAsync(data.SchoolId, token);
         if (target is null)
         {
@@ -56,6 +71,8 @@ public sealed partial class SchoolSyncQuartzJob(
 
         if (!await runs.StartAsync(data.RowId, token))
         {
+            // Closed meanwhile, or (held) the school was claimed by another run in the meantime.
+            await runs.FinishOpenAsync(data.RowId, SyncRunStatus.Skipped, "Skipped: the school was being synced by another run.", CancellationToken.None);
             LogNotStarted(logger, target.School.Name, data.RunId);
             return;
         }
@@ -66,6 +83,9 @@ public sealed partial class SchoolSyncQuartzJob(
         live.Remove(data.RunId, data.SchoolId);
         await alerts.CompletedAsync(target, result, CancellationToken.None);
     }
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "The sync job of school {SchoolId} failed: {Reason}")]
+    private static partial void LogJobFailed(ILogger logger, Exception exception, int schoolId, string reason);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Scheduled sync of {SchoolName} held: {Reason}")]
     private static partial void LogHeld(ILogger logger, string schoolName, string reason);
