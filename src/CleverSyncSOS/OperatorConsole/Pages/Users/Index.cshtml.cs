@@ -12,6 +12,7 @@ public sealed class UsersModel(ConsoleUserAccounts accounts, SchoolBoard board, 
     public IReadOnlyList<ConsoleUserView> Users { get; private set; } = [];
     public IReadOnlyList<(string Id, string Name)> Districts { get; private set; } = [];
     public IReadOnlyList<string> Errors { get; private set; } = [];
+    public string? CurrentUserId => users.GetUserId(User);
 
     [TempData]
     public string? Notice { get; set; }
