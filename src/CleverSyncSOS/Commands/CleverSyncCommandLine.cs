@@ -32,6 +32,7 @@ public static class CleverSyncCommandLine
         root.Subcommands.Add(ProbeCommand.Create());
         root.Subcommands.Add(PauseCommand.Create());
         root.Subcommands.Add(SimulatorCommand.Create());
+        root.Subcommands.Add(UserCommand.Create());
         return root;
     }
 

@@ -1,5 +1,6 @@
 using CleverSyncSOS.Health;
 using CleverSyncSOS.Host.Hosting;
+using CleverSyncSOS.Host.OperatorConsole;
 using CleverSyncSOS.Host.Service.Api;
 using CleverSyncSOS.Host.Service.Health;
 using CleverSyncSOS.Host.Service.Scheduling;
@@ -45,6 +46,7 @@ public static class ServiceHost
         services.AddCleverSyncTelemetry(builder.Configuration);
         services.AddCleverSyncScheduling(builder.Configuration);
         services.AddCleverSyncApi(builder.Configuration);
+        services.AddCleverSyncConsole(builder.Configuration);
         AddHealthChecks(services);
 
         // Running syncs get their grace period, then are cancelled; the host waits for them to record it.
@@ -57,6 +59,7 @@ public static class ServiceHost
         app.UseAuthorization();
         MapHealth(app);
         app.MapSyncApi();
+        app.MapCleverSyncConsole();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Persistence.Schools;
 using CleverSyncSOS.Persistence.Session;
+using CleverSyncSOS.Persistence.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -17,4 +18,11 @@ internal sealed class SchoolDbDesignTimeFactory : IDesignTimeDbContextFactory<Sc
 {
     public SchoolDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<SchoolDbContext>().UseProvider(DatabaseProvider.PostgreSql, "Host=127.0.0.1;Database=cleversync_design").Options);
+}
+
+internal sealed class ConsoleUsersDesignTimeFactory : IDesignTimeDbContextFactory<ConsoleUsersDbContext>
+{
+    public ConsoleUsersDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<ConsoleUsersDbContext>()
+            .UseProvider(DatabaseProvider.PostgreSql, "Host=127.0.0.1;Database=cleversync_design", migrationsHistoryTable: ConsoleUsersDbContext.MigrationsHistoryTable).Options);
 }

@@ -93,18 +93,19 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
     };
 
     /// <summary>Stores the district's credentials and onboards it with every school, as an operator would.</summary>
-    public async Task OnboardAsync(string? clientSecret = null)
+    public async Task OnboardAsync(string? clientSecret = null, SimulatedDistrict? district = null)
     {
+        district ??= District;
         var secrets = Services.GetRequiredService<ISecretStore>();
-        var prefix = SecretNames.DefaultDistrictPrefix(District.Id);
-        await secrets.SetSecretAsync(SecretNames.DistrictClientId(prefix), District.ClientId, CancellationToken.None);
-        await secrets.SetSecretAsync(SecretNames.DistrictClientSecret(prefix), clientSecret ?? District.ClientSecret, CancellationToken.None);
+        var prefix = SecretNames.DefaultDistrictPrefix(district.Id);
+        await secrets.SetSecretAsync(SecretNames.DistrictClientId(prefix), district.ClientId, CancellationToken.None);
+        await secrets.SetSecretAsync(SecretNames.DistrictClientSecret(prefix), clientSecret ?? district.ClientSecret, CancellationToken.None);
         await using var scope = Services.CreateAsyncScope();
         var onboarding = scope.ServiceProvider.GetRequiredService<OnboardingService>();
-        await onboarding.AddDistrictAsync(District.Id, District.Name, prefix, CancellationToken.None);
-        foreach (var school in District.Schools)
+        await onboarding.AddDistrictAsync(district.Id, district.Name, prefix, CancellationToken.None);
+        foreach (var school in district.Schools)
         {
-            await onboarding.AddSchoolAsync(District.Id, school.Id, school.Name, CancellationToken.None);
+            await onboarding.AddSchoolAsync(district.Id, school.Id, school.Name, CancellationToken.None);
         }
     }
 

@@ -1,0 +1,151 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using CleverSyncSOS.Host.OperatorConsole.Users;
+using CleverSyncSOS.Persistence.Users;
+using CleverSyncSOS.Simulator;
+using CleverSyncSOS.Tests.Infrastructure;
+using CleverSyncSOS.Tests.Service;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CleverSyncSOS.Tests.OperatorConsole;
+
+/// <summary>
+/// A real <c>serve</c> against the simulator with two onboarded districts (synced once) and a console user per role, plus an
+/// Operator limited to the second district. The browser tests use it too.
+/// </summary>
+public sealed partial class ConsoleSite : IAsyncDisposable
+{
+    public const string Password = "correct horse battery staple";
+    public const string Admin = "admin@example.org";
+    public const string Operator = "operator@example.org";
+    public const string Viewer = "viewer@example.org";
+    public const string Limited = "limited@example.org";
+
+    private ConsoleSite(SyncTestEnvironment env, ServeHarness serve)
+    {
+        Env = env;
+        Serve = serve;
+    }
+
+    public SyncTestEnvironment Env { get; }
+    public ServeHarness Serve { get; }
+    public Uri BaseAddress => Serve.Http.BaseAddress!;
+    public SimulatedDistrict First => Env.Simulator.Districts[0];
+    public SimulatedDistrict Second => Env.Simulator.Districts[1];
+
+    public static async Task<ConsoleSite> StartAsync(int students = 120, Action<Dictionary<string, string?>>? configure = null)
+    {
+        var env = await SyncTestEnvironment.StartAsync(new SimulatorOptions
+        {
+            Seed = 11, Districts = 2, SchoolsPerDistrict = 2, StudentsPerSchool = students, TeachersPerSchool = 12,
+        });
+        try
+        {
+            await env.OnboardAsync(district: env.Simulator.Districts[0]);
+            await env.OnboardAsync(district: env.Simulator.Districts[1]);
+            await env.SyncAsync();
+            var serve = await ServeHarness.StartAsync(env, configure);
+            var site = new ConsoleSite(env, serve);
+            await site.AddUserAsync(Admin, ConsoleRoles.Admin);
+            await site.AddUserAsync(Operator, ConsoleRoles.Operator);
+            await site.AddUserAsync(Viewer, ConsoleRoles.Viewer);
+            await site.AddUserAsync(Limited, ConsoleRoles.Operator, site.Second.Id);
+            return site;
+        }
+        catch
+        {
+            await env.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task AddUserAsync(string email, string role, params string[] districts)
+    {
+        await using var scope = Serve.App.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<ConsoleUserAccounts>().CreateAsync(email, Password, role, districts, CancellationToken.None);
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors));
+    }
+
+    /// <summary>An HTTP client of the console: signed in as <paramref name="email"/>, or anonymous when null.</summary>
+    public async Task<ConsoleClient> ClientAsync(string? email)
+    {
+        var client = new ConsoleClient(BaseAddress);
+        if (email is not null)
+        {
+            var response = await client.PostFormAsync("/account/login", "/account/login", new() { ["Email"] = email, ["Password"] = Password });
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Equal("/", response.Headers.Location?.ToString());
+        }
+
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Serve.DisposeAsync();
+        await Env.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// A browser-like HTTP client: keeps its cookies itself (the console's cookies are Secure on HTTPS only, but kept the same way
+/// here), follows no redirect (tests look at them), and posts forms with the antiforgery token of the page they are on.
+/// </summary>
+public sealed partial class ConsoleClient(Uri baseAddress) : IDisposable
+{
+    private readonly HttpClient _http = new(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
+    private readonly Dictionary<string, string> _cookies = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, string> Cookies => _cookies;
+
+    public List<string> SetCookieHeaders { get; } = [];
+
+    public async Task<HttpResponseMessage> GetAsync(string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        return await SendAsync(request);
+    }
+
+    /// <summary>Reads the antiforgery token from <paramref name="formPage"/>, then posts <paramref name="fields"/> to <paramref name="path"/>.</summary>
+    public async Task<HttpResponseMessage> PostFormAsync(string formPage, string path, Dictionary<string, string> fields)
+    {
+        using var page = await GetAsync(formPage);
+        var html = await page.Content.ReadAsStringAsync();
+        if (TokenPattern().Match(html) is { Success: true } token)
+        {
+            fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value);
+        }
+
+        return await PostAsync(path, fields);
+    }
+
+    public async Task<HttpResponseMessage> PostAsync(string path, Dictionary<string, string> fields) =>
+        await SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields) });
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
+    {
+        if (_cookies.Count > 0)
+        {
+            request.Headers.Add("Cookie", string.Join("; ", _cookies.Select(c => $"{c.Key}={c.Value}")));
+        }
+
+        var response = await _http.SendAsync(request);
+        if (response.Headers.TryGetValues("Set-Cookie", out var values))
+        {
+            foreach (var value in values)
+            {
+                SetCookieHeaders.Add(value);
+                var pair = value.Split(';')[0];
+                var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                _cookies[pair[..eq]] = pair[(eq + 1)..];
+            }
+        }
+
+        return response;
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+}
