@@ -149,7 +149,8 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser) : IClass
 
         await page.GotoAsync($"/schools/{school.Id}");
         var held = page.Locator("section.held");
-        await Expect(held).ToContainTextAsync("270 of 300");
+        // Clever now serves a tenth of the school's students (messy data puts a few in two schools, so the total varies).
+        await Expect(held).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"would delete \d+ of \d+ students \(90 %\)"));
         await Expect(page.Locator("h1 .badge")).ToHaveTextAsync("Held");
         await ConsoleBrowser.CheckPageAsync(page, "school-held");
 
@@ -159,8 +160,10 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser) : IClass
 
         await page.GotoAsync($"/schools/{school.Id}");
         await Expect(page.Locator("section.held")).ToHaveCountAsync(0);
-        await Expect(page.Locator("dl.facts")).ToContainTextAsync("30");
-        Assert.Equal(30, (await Site.Env.StudentsAsync(school.Id)).Count);
+        using var reader = Site.Env.Reader();
+        var served = await reader.GetSchoolUsersAsync(school.Id, "student");
+        await Expect(page.Locator("dl.facts")).ToContainTextAsync(served.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(served.Select(s => s.Id).Order(), (await Site.Env.StudentsAsync(school.Id)).Select(s => s.CleverStudentId).Order());
         await page.Context.CloseAsync();
     }
 
