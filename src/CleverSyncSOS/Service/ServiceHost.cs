@@ -108,6 +108,7 @@ public static class ServiceHost
                 o.Authority = api.JwtAuthority;
                 o.Audience = api.JwtAudience;
                 o.MapInboundClaims = false;
+                o.RequireHttpsMetadata = !Uri.TryCreate(api.JwtAuthority, UriKind.Absolute, out var authority) || ApiOptions.RequiresHttpsMetadata(authority);
             });
             schemes = [.. schemes, JwtBearerDefaults.AuthenticationScheme];
         }

@@ -31,7 +31,7 @@ public sealed class TestLoggerProvider : ILoggerProvider, ISupportExternalScope
                 ? string.Join(",", pairs.Select(p => $"{p.Key}={p.Value}"))
                 : scope?.ToString() ?? ""), scopes);
             var properties = state is IEnumerable<KeyValuePair<string, object?>> values ? string.Join(",", values.Select(v => $"{v.Key}={v.Value}")) : "";
-            provider.Lines.Enqueue($"{logLevel} {category} [{string.Join(" | ", scopes)}] {formatter(state, exception)} {{{properties}}} {exception}");
+            provider.Lines.Enqueue($"{logLevel} {category} [{string.Join(" | ", scopes)}] {formatter(state, exception)} {{{properties}}} {exception} event={eventId.Id}/{eventId.Name}");
         }
     }
 }

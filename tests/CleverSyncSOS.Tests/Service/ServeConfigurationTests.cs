@@ -18,6 +18,8 @@ public sealed class ServeConfigurationTests
             ["CleverSyncSOS:Scheduler:Clustered"] = "true",
             ["CleverSyncSOS:Alerts:WebhookUrl"] = "ftp://alerts.example",
             ["CleverSyncSOS:Api:KeySecretNames:0"] = "not a secret name",
+            ["CleverSyncSOS:Api:JwtAuthority"] = "http://issuer.example", // plain http is for loopback issuers only
+            ["CleverSyncSOS:Api:JwtAudience"] = "cleversync",
         });
         await using (app)
         {
@@ -28,6 +30,7 @@ public sealed class ServeConfigurationTests
             Assert.Contains("CleverSyncSOS:Scheduler:Clustered", failures);
             Assert.Contains("CleverSyncSOS:Alerts:WebhookUrl", failures);
             Assert.Contains("CleverSyncSOS:Api:KeySecretNames", failures);
+            Assert.Contains("CleverSyncSOS:Api:JwtAuthority", failures);
             Assert.True(ex is OptionsValidationException or AggregateException);
         }
     }

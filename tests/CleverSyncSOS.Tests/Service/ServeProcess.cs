@@ -67,6 +67,27 @@ public sealed class ServeProcess : IDisposable
         throw new Xunit.Sdk.XunitException($"serve never became ready; its output:\n{Output}");
     }
 
+    /// <summary>SIGTERM, as systemd or a container runtime sends on stop; waits until the process has exited and gives its exit code.</summary>
+    public async Task<int> TerminateAsync(int seconds = 30)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new Xunit.Sdk.XunitException($"serve did not exit after SIGTERM; its output:\n{Output}");
+        }
+
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, as when a machine or container dies.</summary>
     public void Kill()
     {

@@ -18,6 +18,12 @@ public sealed class ApiOptions
     /// <summary>The audience tokens must be issued for; required with <see cref="JwtAuthority"/>.</summary>
     public string? JwtAudience { get; set; }
 
+    /// <summary>
+    /// Whether the issuer's metadata must come over https. A token's signing keys are only as trustworthy as the channel
+    /// that served them, so plain http is allowed only for an issuer on this machine (loopback: development and tests).
+    /// </summary>
+    public static bool RequiresHttpsMetadata(Uri authority) => !authority.IsLoopback;
+
     public IReadOnlyList<string> EffectiveKeySecretNames => KeySecretNames.Count > 0 ? KeySecretNames : [DefaultKeySecretName];
 }
 
@@ -31,9 +37,9 @@ public sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             failures.Add($"{ApiOptions.SectionName}:KeySecretNames '{secret}' is not a secret name (1–127 letters, digits and dashes).");
         }
 
-        if (options.JwtAuthority is { Length: > 0 } authority && (!Uri.TryCreate(authority, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps))
+        if (options.JwtAuthority is { Length: > 0 } authority && (!Uri.TryCreate(authority, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && (uri.Scheme != Uri.UriSchemeHttp || ApiOptions.RequiresHttpsMetadata(uri)))))
         {
-            failures.Add($"{ApiOptions.SectionName}:JwtAuthority must be an absolute https URL of an OpenID Connect issuer.");
+            failures.Add($"{ApiOptions.SectionName}:JwtAuthority must be an absolute https URL of an OpenID Connect issuer (http only on loopback).");
         }
 
         if (!string.IsNullOrEmpty(options.JwtAuthority) && string.IsNullOrEmpty(options.JwtAudience))
