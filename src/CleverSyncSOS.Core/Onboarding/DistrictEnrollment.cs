@@ -77,7 +77,7 @@ public sealed class DistrictEnrollment(
         var added = new List<SchoolEnrollment>();
         if (schools.All || schools.CleverSchoolIds.Count > 0)
         {
-            var listed = await ListCleverSchoolsAsync(DistrictCredentials.For(district, secretOptions.Value.VaultUri), cancellationToken);
+            var listed = await ListCleverSchoolsAsync(district, cancellationToken);
             var wanted = schools.All
                 ? listed
                 : schools.CleverSchoolIds.Select(id => (Id: id, Name: listed.FirstOrDefault(l => l.Id == id).Name)).ToList();
@@ -108,15 +108,18 @@ public sealed class DistrictEnrollment(
         }
     }
 
-    private async Task<List<(string Id, string Name)>> ListCleverSchoolsAsync(DistrictCredentials district, CancellationToken cancellationToken)
+    /// <summary>The schools Clever lists for an onboarded district, as (Clever school id, name).</summary>
+    public async Task<IReadOnlyList<(string Id, string Name)>> ListCleverSchoolsAsync(string cleverDistrictId, CancellationToken cancellationToken) =>
+        await ListCleverSchoolsAsync(await onboarding.GetDistrictAsync(cleverDistrictId, cancellationToken), cancellationToken);
+
+    private async Task<IReadOnlyList<(string Id, string Name)>> ListCleverSchoolsAsync(Persistence.Session.District district, CancellationToken cancellationToken)
     {
         var schools = new List<(string, string)>();
-        await foreach (var school in clever.GetSchoolsAsync(district, cancellationToken))
+        await foreach (var school in clever.GetSchoolsAsync(DistrictCredentials.For(district, secretOptions.Value.VaultUri), cancellationToken))
         {
-            if (school.Id is { Length: > 0 } schoolId)
-            {
-                schools.Add((schoolId, string.IsNullOrWhiteSpace(school.Name) ? schoolId : school.Name));
-            }
+            // A school without an id is passed on too, so adding it is refused and reported rather than skipped unseen.
+            var schoolId = school.Id ?? "";
+            schools.Add((schoolId, string.IsNullOrWhiteSpace(school.Name) ? schoolId : school.Name));
         }
 
         return schools;

@@ -74,8 +74,10 @@ public static class DbCommand
         {
             var asJson = result.GetValue(json);
             var console = JsonOption.Console(asJson);
-            var progress = new DatabaseProgress(console, name == "migrate");
-            var reports = await run(services.GetRequiredService<DatabaseFleet>(), progress, ct);
+            var fleet = services.GetRequiredService<DatabaseFleet>();
+            var reports = name == "migrate"
+                ? await ProgressDisplay.RunAsync<DatabaseReport, IReadOnlyList<DatabaseReport>>(console, dryRun ? "Checking databases" : "Migrating databases", DescribeProgress, progress => run(fleet, progress, ct))
+                : await run(fleet, new Progress<DatabaseReport>(), ct);
             var exitCode = reports.Any(r => r.State == DatabaseState.Failed || (r.State == DatabaseState.Behind && (dryRun || name == "status")))
                 ? ExitCodes.Error
                 : ExitCodes.Success;
@@ -126,22 +128,8 @@ public static class DbCommand
         console.MarkupLine($"{current} of {reports.Count} database(s) at the latest version.");
     }
 
-    /// <summary>One plain line per database as it finishes (the run can take a while on a large fleet); stderr under --json.</summary>
-    private sealed class DatabaseProgress(IAnsiConsole console, bool show) : IProgress<DatabaseReport>
-    {
-        private readonly Lock _gate = new();
-
-        public void Report(DatabaseReport value)
-        {
-            if (!show || value.State == DatabaseState.Current)
-            {
-                return;
-            }
-
-            lock (_gate)
-            {
-                console.MarkupLine(Markup.Escape($"  {value.Database.Name}: {value.State}{(value.Error is null ? "" : $" ({value.Error})")}"));
-            }
-        }
-    }
+    /// <summary>One line per database that was not already current, as it finishes (a large fleet takes a while); stderr under --json.</summary>
+    private static ProgressNote DescribeProgress(DatabaseReport value) => value.State == DatabaseState.Current
+        ? new(null, Markup.Escape($"{value.Database.Name}: current"))
+        : new(Markup.Escape($"  {value.Database.Name}: {value.State}{(value.Error is null ? "" : $" ({value.Error})")}"), null);
 }

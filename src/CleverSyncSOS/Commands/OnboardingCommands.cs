@@ -62,7 +62,7 @@ public static class OnboardingCommands
             var onboarding = services.GetRequiredService<OnboardingService>();
             var districtId = result.GetValue(district)!;
             var schools = result.GetValue(all)
-                ? await ListFromCleverAsync(services, districtId, ct)
+                ? await services.GetRequiredService<DistrictEnrollment>().ListCleverSchoolsAsync(districtId, ct)
                 : [(result.GetValue(id)!, result.GetValue(name)!)];
             if (!result.GetValue(all))
             {
@@ -102,19 +102,4 @@ public static class OnboardingCommands
     private static void Report(Persistence.Session.School school) =>
         AnsiConsole.MarkupLineInterpolated(
             $"School [bold]{school.Name}[/] ({school.CleverSchoolId}) is onboarded; its database is {school.DatabaseName} (connection string in secret {school.KeyVaultConnectionStringSecretName}).");
-
-    private static async Task<IReadOnlyList<(string Id, string Name)>> ListFromCleverAsync(IServiceProvider services, string districtId, CancellationToken cancellationToken)
-    {
-        var district = await services.GetRequiredService<OnboardingService>().GetDistrictAsync(districtId, cancellationToken);
-        var credentials = DistrictCredentials.For(district, services.GetRequiredService<IOptions<SecretStoreOptions>>().Value.VaultUri);
-        var schools = new List<(string, string)>();
-        await foreach (var school in services.GetRequiredService<CleverApiClient>().GetSchoolsAsync(credentials, cancellationToken))
-        {
-            // A school without an id is passed on too, so it is refused and reported rather than skipped unseen.
-            var schoolId = school.Id ?? "";
-            schools.Add((schoolId, string.IsNullOrWhiteSpace(school.Name) ? schoolId : school.Name));
-        }
-
-        return schools;
-    }
 }

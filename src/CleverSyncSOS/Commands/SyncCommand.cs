@@ -25,7 +25,9 @@ public static class SyncCommand
         {
             var request = new SyncRequest(result.GetValue(school), result.GetValue(full), result.GetValue(allowMassDelete), result.GetValue(dryRun));
             var asJson = result.GetValue(json);
-            var results = await services.GetRequiredService<SyncOrchestrator>().RunAsync(request, new ConsoleProgress(JsonOption.Console(asJson)), ct);
+            var orchestrator = services.GetRequiredService<SyncOrchestrator>();
+            var results = await ProgressDisplay.RunAsync<SyncProgress, IReadOnlyList<SchoolSyncResult>>(JsonOption.Console(asJson), request.DryRun ? "Dry run" : "Syncing", SyncProgressText.Describe,
+                progress => orchestrator.RunAsync(request, progress, ct));
             if (asJson)
             {
                 await CliJson.WriteAsync(result, new SyncRunJson(CliJson.SchemaVersion, SyncReport.ExitCode(results), results.Select(SyncSchoolJson.From).ToList()),

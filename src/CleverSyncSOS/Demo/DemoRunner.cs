@@ -49,7 +49,7 @@ public sealed class DemoRunner(IServiceProvider services, IAnsiConsole console)
         }
 
         var orchestrator = services.GetRequiredService<SyncOrchestrator>();
-        var progress = new ConsoleProgress(console);
+        var progress = new PlainProgress<SyncProgress>(console, SyncProgressText.Describe);
 
         console.MarkupLine("[bold]2. Full sync[/]");
         var full = await orchestrator.RunAsync(new SyncRequest(), progress, cancellationToken);
