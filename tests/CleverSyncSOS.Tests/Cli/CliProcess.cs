@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using CleverSyncSOS.Host.Commands;
 
 namespace CleverSyncSOS.Tests.Cli;
@@ -7,6 +8,15 @@ namespace CleverSyncSOS.Tests.Cli;
 public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 {
     public string Output => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+
+    /// <summary>Stdout parsed as the one JSON document <c>--json</c> promises (fails the test when it is anything else).</summary>
+    public JsonElement Json()
+    {
+        using var document = JsonDocument.Parse(Stdout);
+        return document.RootElement.Clone();
+    }
+
+    public override string ToString() => Output;
 }
 
 /// <summary>

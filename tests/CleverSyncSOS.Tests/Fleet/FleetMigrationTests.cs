@@ -1,3 +1,4 @@
+using CleverSyncSOS.Tests.Cli;
 using CleverSyncSOS.Credentials;
 using CleverSyncSOS.Fleet;
 using CleverSyncSOS.Onboarding;
