@@ -69,6 +69,7 @@ public sealed class DistrictEnrollment(
         // Not even SessionDb is created before: a first onboarding with wrong credentials leaves an empty folder.
         await tokenClient.RequestTokenAsync(cleverDistrictId, credentials.ClientId, credentials.ClientSecret, cancellationToken);
         await sessionDatabase.MigrateAsync(cancellationToken);
+        await onboarding.RefuseIfDeactivatedAsync(cleverDistrictId, cancellationToken);
 
         await secrets.SetSecretAsync(reference.ClientIdSecretName, credentials.ClientId, cancellationToken);
         await secrets.SetSecretAsync(reference.ClientSecretName, credentials.ClientSecret, cancellationToken);

@@ -39,6 +39,7 @@ public sealed class OnboardingService(SessionDatabase sessionDatabase, SchoolDat
                 $"The secret prefix '{prefix}' is already used by district '{CleverId.Printable(owner.CleverDistrictId)}'; district '{CleverId.Printable(cleverDistrictId)}' was not added. Give it its own with --secret-prefix.");
         }
 
+        RefuseIfDeactivated(district);
         if (district is null)
         {
             district = new District { CleverDistrictId = cleverDistrictId, Name = name, CreatedAt = now };
@@ -51,6 +52,25 @@ public sealed class OnboardingService(SessionDatabase sessionDatabase, SchoolDat
         district.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);
         return district;
+    }
+
+    /// <summary>
+    /// Refuses to add a district that an operator deactivated: adding it again would silently resume its syncs.
+    /// Resuming is its own, deliberate command.
+    /// </summary>
+    public async Task RefuseIfDeactivatedAsync(string cleverDistrictId, CancellationToken cancellationToken)
+    {
+        await using var db = await sessionDatabase.CreateDbContextAsync(cancellationToken);
+        RefuseIfDeactivated(await db.Districts.AsNoTracking().SingleOrDefaultAsync(d => d.CleverDistrictId == cleverDistrictId, cancellationToken));
+    }
+
+    private static void RefuseIfDeactivated(District? district)
+    {
+        if (district is { IsActive: false })
+        {
+            throw new InvalidOperationException(
+                $"District '{CleverId.Printable(district.CleverDistrictId)}' is deactivated; nothing was changed. Resume it with: cleversync district activate --id {district.CleverDistrictId}");
+        }
     }
 
     /// <summary>Adds (or updates) a school, creates its own database and stores that database's connection string as a secret.</summary>

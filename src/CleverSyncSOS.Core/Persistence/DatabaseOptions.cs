@@ -50,6 +50,13 @@ public sealed class DatabaseOptions
     /// </summary>
     public bool AutoMigrateSchoolDatabases { get; set; } = true;
 
+    /// <summary>
+    /// How often <c>serve</c> reads every database's schema version for its <c>school-schema</c> health entry (each
+    /// scan opens every school database, so not too often).
+    /// </summary>
+    [Range(10, 86_400)]
+    public int SchemaCheckIntervalSeconds { get; set; } = 300;
+
     /// <summary>The configuration key of <see cref="AutoMigrateSchoolDatabases"/>.</summary>
     public const string AutoMigrateSchoolDatabasesKey = SectionName + ":" + nameof(AutoMigrateSchoolDatabases);
 }

@@ -40,6 +40,13 @@ public sealed partial class SyncRunStore(
         return run;
     }
 
+    /// <summary>Removes a run that no school was claimed or recorded in (a request answered "already running"): it did nothing.</summary>
+    public async Task DiscardEmptyRunAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var db = await sessionDatabase.CreateDbContextAsync(cancellationToken);
+        await db.SyncRuns.Where(r => r.RunId == runId && !db.SyncRunSchools.Any(s => s.RunId == runId)).ExecuteDeleteAsync(cancellationToken);
+    }
+
     /// <summary>
     /// Claims a school for a run, as Queued (the service, before its job runs) or Running (the CLI). When another live
     /// process holds it, nothing is written and the holder is returned; a holder that is gone loses its claim first.

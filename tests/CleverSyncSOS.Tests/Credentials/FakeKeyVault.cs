@@ -101,14 +101,17 @@ public sealed class FakeKeyVault : IAsyncDisposable
 
     public string? GetSecret(string name) => _secrets.TryGetValue(name, out var secret) ? secret.Value : null;
 
-    /// <summary>A real SDK client for this vault, signed in with a fake token (or <paramref name="credential"/>).</summary>
-    public SecretClient CreateClient(TokenCredential? credential = null) =>
+    /// <summary>
+    /// A real SDK client for this vault, signed in with a fake token (or <paramref name="credential"/>), making
+    /// <paramref name="retries"/> retries of its own (the SDK then reports every attempt in one AggregateException).
+    /// </summary>
+    public SecretClient CreateClient(TokenCredential? credential = null, int retries = 0) =>
         new(VaultUri, credential ?? new FakeTokenCredential(), new SecretClientOptions
         {
             // The challenge names vault.azure.net, not 127.0.0.1: test-only.
             DisableChallengeResourceVerification = true,
             Transport = new HttpClientTransport(_clientHandler),
-            Retry = { MaxRetries = 0, Delay = TimeSpan.FromMilliseconds(10), NetworkTimeout = TimeSpan.FromSeconds(5) },
+            Retry = { MaxRetries = retries, Delay = TimeSpan.FromMilliseconds(10), NetworkTimeout = TimeSpan.FromSeconds(5) },
         });
 
     public async ValueTask DisposeAsync()

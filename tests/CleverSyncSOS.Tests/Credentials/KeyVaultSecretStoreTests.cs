@@ -200,6 +200,30 @@ public sealed class KeyVaultSecretStoreTests : IAsyncLifetime
         Assert.False(store.Health.IsHealthy);
     }
 
+    [Theory]
+    [InlineData("dropped connections")]
+    [InlineData("503")]
+    public async Task Outage_after_the_sdks_own_retries_is_reported_as_the_vault_being_unreachable(string failure)
+    {
+        using var store = CreateStore(client: _vault.CreateClient(retries: 2));
+        if (failure == "503")
+        {
+            _vault.FailWithStatus = HttpStatusCode.ServiceUnavailable;
+        }
+        else
+        {
+            _vault.Outage = true;
+        }
+
+        var error = await Assert.ThrowsAsync<KeyVaultUnavailableException>(() => store.GetSecretAsync(Name, CancellationToken.None));
+
+        Assert.Contains($"'{Name}'", error.Message);
+        Assert.Contains(_vault.VaultUri.Authority, error.Message);
+        Assert.Contains("unreachable", error.Message);
+        Assert.DoesNotContain(Value, error.Message);
+        Assert.False(store.Health.IsHealthy);
+    }
+
     [Fact]
     public async Task Credential_that_cannot_get_a_token_counts_as_the_vault_being_unreachable()
     {

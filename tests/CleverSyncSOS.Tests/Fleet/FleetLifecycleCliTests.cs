@@ -87,6 +87,32 @@ public sealed class FleetLifecycleCliTests : SimulatedDistrictFolder
         Assert.Contains("no-such-district", district.Stderr);
     }
 
+    [Fact]
+    public async Task District_add_of_a_deactivated_district_is_refused_pointing_to_district_activate_and_changes_nothing()
+    {
+        await Run(CredentialsOnStdin, "district", "add", "--id", District.Id, "--name", District.Name, "--schools", "all", "--json");
+        await Run(null, "district", "deactivate", "--id", District.Id, "--json");
+
+        var plain = await CleverSyncCli.RunAsync(Settings, null, "district", "add", "--id", District.Id, "--name", "Renamed");
+        var enrolled = await CleverSyncCli.RunAsync(Settings, CredentialsOnStdin, "district", "add", "--id", District.Id, "--name", "Renamed", "--schools", "all");
+
+        foreach (var refused in new[] { plain, enrolled })
+        {
+            Assert.True(refused.ExitCode == 1, refused.ToString());
+            Assert.Contains("deactivated", refused.Stderr);
+            Assert.Contains($"cleversync district activate --id {District.Id}", refused.Stderr);
+        }
+
+        var district = (await Run(null, "district", "list", "--json")).GetProperty("districts")[0];
+        Assert.False(district.GetProperty("active").GetBoolean());
+        Assert.Equal(District.Name, district.GetProperty("name").GetString());
+
+        await Run(null, "district", "activate", "--id", District.Id, "--json");
+        var readded = await CleverSyncCli.RunAsync(Settings, null, "district", "add", "--id", District.Id, "--name", "Renamed");
+        Assert.True(readded.ExitCode == 0, readded.ToString());
+        Assert.Equal("Renamed", (await Run(null, "district", "list", "--json")).GetProperty("districts")[0].GetProperty("name").GetString());
+    }
+
     private async Task<JsonElement> Run(string? stdin, params string[] args)
     {
         var result = await CleverSyncCli.RunAsync(Settings, stdin, args);

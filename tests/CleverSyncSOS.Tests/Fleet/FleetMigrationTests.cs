@@ -7,8 +7,6 @@ using CleverSyncSOS.Persistence.Session;
 using CleverSyncSOS.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -86,7 +84,7 @@ public sealed class FleetMigrationTests
         var behind = env.District.Schools[0];
         await using (var db = await env.Services.GetRequiredService<SchoolDatabases>().ConnectAsync(await env.SchoolAsync(behind.Id), CancellationToken.None))
         {
-            await SchoolFleet.RollBackOneMigrationAsync(db);
+            await TestDatabases.RollBackOneMigrationAsync(db);
         }
 
         var results = await env.SyncAsync();
@@ -159,14 +157,7 @@ public sealed class FleetMigrationTests
         public async Task RollBackOneMigrationAsync(string cleverSchoolId)
         {
             await using var db = await Services.GetRequiredService<SchoolDatabases>().ConnectAsync(await SchoolAsync(cleverSchoolId), CancellationToken.None);
-            await RollBackOneMigrationAsync(db);
-        }
-
-        /// <summary>Takes the database back to the migration before the latest (to none when there is one), as an older release left it.</summary>
-        public static async Task RollBackOneMigrationAsync(DbContext db)
-        {
-            var known = db.Database.GetMigrations().ToList();
-            await db.GetService<IMigrator>().MigrateAsync(known.Count >= 2 ? known[^2] : Migration.InitialDatabase);
+            await TestDatabases.RollBackOneMigrationAsync(db);
         }
 
         /// <summary>Points the school's connection-string secret at a server or file that cannot be opened.</summary>

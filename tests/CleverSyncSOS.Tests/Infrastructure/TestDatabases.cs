@@ -1,4 +1,7 @@
 using CleverSyncSOS.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace CleverSyncSOS.Tests.Infrastructure;
@@ -56,5 +59,12 @@ public static class TestDatabases
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
             await drop.ExecuteNonQueryAsync();
         }
+    }
+
+    /// <summary>Takes the database back to the migration before the latest (to none when there is one), as an older release left it.</summary>
+    public static async Task RollBackOneMigrationAsync(DbContext db)
+    {
+        var known = db.Database.GetMigrations().ToList();
+        await db.GetService<IMigrator>().MigrateAsync(known.Count >= 2 ? known[^2] : Migration.InitialDatabase);
     }
 }

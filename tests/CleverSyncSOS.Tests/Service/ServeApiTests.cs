@@ -45,6 +45,13 @@ public sealed class ServeApiTests
         Assert.Equal(HttpStatusCode.OK, historyResponse.StatusCode);
         Assert.Contains(history.GetProperty("runs").EnumerateArray(), r => r.GetProperty("runId").GetString() == runId && r.GetProperty("status").GetString() == SyncStatus.Success);
         Assert.Equal(SyncEntities.All.Count, history.GetProperty("history").EnumerateArray().Count(h => h.GetProperty("status").GetString() == SyncStatus.Success));
+
+        // The 409 did nothing and recorded nothing: no run, no Skipped row, no SyncHistory row of its own.
+        Assert.Equal([runId], history.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("runId").GetString()));
+        Assert.DoesNotContain(history.GetProperty("history").EnumerateArray(), h => h.GetProperty("status").GetString() == SyncRunStatus.Skipped);
+        await using var db = await env.SessionDbAsync();
+        Assert.Equal(1, await db.SyncRuns.CountAsync());
+        Assert.Equal(0, await db.SyncRunSchools.CountAsync(s => s.Status == SyncRunStatus.Skipped));
     }
 
     [Fact]

@@ -25,8 +25,24 @@ internal static class KeyVaultFailure
         // The SDK's network timeout surfaces as a cancellation the caller did not ask for.
         OperationCanceledException when !cancellationToken.IsCancellationRequested => "the request timed out",
         HttpRequestException or IOException or SocketException => $"network error: {Innermost(exception)}",
+        // The SDK's retry policy gives up with an AggregateException of every attempt's failure: unreachable when
+        // each attempt was, described by the last one.
+        AggregateException aggregate => DescribeAttempts(aggregate.Flatten().InnerExceptions, cancellationToken),
         _ => null,
     };
+
+    private static string? DescribeAttempts(IReadOnlyList<Exception> attempts, CancellationToken cancellationToken)
+    {
+        if (attempts.Count == 0)
+        {
+            return null;
+        }
+
+        var reasons = attempts.Select(a => DescribeUnavailability(a, cancellationToken)).ToList();
+        return reasons.Any(r => r is null) ? null
+            : reasons.Count == 1 ? reasons[0]
+            : $"{reasons.Count} attempts failed, the last with {reasons[^1]}";
+    }
 
     private static string Innermost(Exception exception)
     {

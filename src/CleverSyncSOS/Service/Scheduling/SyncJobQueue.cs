@@ -26,6 +26,9 @@ public sealed partial class SyncJobQueue(
         var run = await runs.CreateRunAsync(trigger, request, district, requestedBy, cancellationToken);
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         var schools = new List<QueuedSchool>();
+        // A caller who asked for one school that is already running is answered with that run (the API's 409):
+        // nothing happened, so nothing is recorded. A scheduled firing keeps its run, skipped schools and all.
+        var oneSchoolAsked = request.School is not null && trigger != SyncTrigger.Schedule;
         foreach (var target in targets)
         {
             var schoolId = target.School.SchoolId;
@@ -42,7 +45,11 @@ public sealed partial class SyncJobQueue(
             if (claim.Holder is { } holder)
             {
                 var reason = $"Skipped: already {holder.Status.ToLowerInvariant()} in run {holder.RunId}.";
-                await runs.RecordAsync(run.RunId, schoolId, SyncRunStatus.Skipped, reason, cancellationToken);
+                if (!oneSchoolAsked)
+                {
+                    await runs.RecordAsync(run.RunId, schoolId, SyncRunStatus.Skipped, reason, cancellationToken);
+                }
+
                 schools.Add(new QueuedSchool(target, SyncRunStatus.Skipped, reason, holder));
                 continue;
             }
@@ -50,6 +57,11 @@ public sealed partial class SyncJobQueue(
             var data = new SchoolRunData(run.RunId, claim.RowId!.Value, schoolId, trigger, request.ForceFull, request.AllowMassDelete);
             await FireAsync(scheduler, data, delay: TimeSpan.Zero, cancellationToken);
             schools.Add(new QueuedSchool(target, SyncRunStatus.Queued, null, null));
+        }
+
+        if (oneSchoolAsked && schools.All(s => s.Status == SyncRunStatus.Skipped))
+        {
+            await runs.DiscardEmptyRunAsync(run.RunId, cancellationToken);
         }
 
         LogQueued(logger, run.RunId, trigger, schools.Count(s => s.Status == SyncRunStatus.Queued), schools.Count);
