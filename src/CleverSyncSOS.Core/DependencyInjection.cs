@@ -153,6 +153,7 @@ public static class DependencyInjection
         services.AddSingleton<SyncOrchestrator>();
         services.AddScoped<SchoolSyncJob>();
         services.AddSingleton<Sync.Planning.SyncPlanner>();
+        services.AddSingleton<Sync.Planning.EntitySelector>();
         services.AddScoped<Sync.Reading.SourceReader>();
         services.AddScoped<Sync.Applying.FullSync>();
         services.AddScoped<Sync.Applying.EventSync>();

@@ -92,8 +92,19 @@ public sealed class SimulatorOptions
     /// </summary>
     public bool OneApplication { get; set; } = true;
 
-    /// <summary>Scopes left out of every token (a district that did not grant them); none by default.</summary>
+    /// <summary>
+    /// Scopes left out of every token (a district that did not grant them); none by default. The data API then
+    /// answers 403 where the scope is needed (users of that role; sections, courses and terms for read:sections).
+    /// </summary>
     public IReadOnlyList<string> ScopesWithheld { get; set; } = [];
+
+    /// <summary>Scopes left out of one district's token only, by district index (0 is the first district).</summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<string>> ScopesWithheldByDistrict { get; set; } = new Dictionary<int, IReadOnlyList<string>>();
+
+    /// <summary>Whether the token of the district at <paramref name="districtIndex"/> lacks <paramref name="scope"/>.</summary>
+    internal bool Withholds(int districtIndex, string scope) =>
+        ScopesWithheld.Contains(scope, StringComparer.Ordinal)
+        || (ScopesWithheldByDistrict.TryGetValue(districtIndex, out var withheld) && withheld.Contains(scope, StringComparer.Ordinal));
 
     /// <summary>Every unconfirmed behaviour the kind way (the readings the simulator took before it was made harsh).</summary>
     public SimulatorOptions Kinder()

@@ -22,6 +22,7 @@ public sealed partial class SchoolSyncJob(
     CleverApiClient clever,
     SchoolDatabases schoolDatabases,
     SyncPlanner planner,
+    EntitySelector entitySelector,
     SyncHistoryRecorder history,
     FullSync fullSync,
     EventSync eventSync,
@@ -32,15 +33,16 @@ public sealed partial class SchoolSyncJob(
     public async Task<SchoolSyncResult> RunAsync(SchoolSyncTarget target, SyncRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         var school = target.School;
-        var entities = SyncEntities.For(options.Value);
         var started = time.GetTimestamp();
         using var scope = logger.BeginScope(LogScope.ForSchool(target.District.CleverDistrictId, school.CleverSchoolId, school.SchoolId));
         using var activity = CleverSyncTelemetry.ActivitySource.StartActivity("SchoolSync");
         activity?.SetTag("cleversync.school", school.CleverSchoolId);
         activity?.SetTag("cleversync.district", target.District.CleverDistrictId);
 
+        var selection = await entitySelector.SelectAsync(target.Credentials, cancellationToken);
+        var entities = selection.Synced;
         var plan = await planner.PlanAsync(school, entities, request.ForceFull, cancellationToken);
-        IReadOnlyList<EntitySyncOutcome> outcomes = entities.Select(e => new EntitySyncOutcome(e.EntityType, plan.SyncType)).ToList();
+        IReadOnlyList<EntitySyncOutcome> outcomes = [.. entities.Select(e => new EntitySyncOutcome(e.EntityType, plan.SyncType)), .. selection.SkippedOutcomes(plan.SyncType)];
         // A dry run leaves no trace in SyncHistory either.
         var rows = request.DryRun ? [] : await history.StartAsync(school.SchoolId, request.RunId, outcomes, cancellationToken);
         using var runScope = logger.BeginScope(LogScope.ForRun(rows.Select(r => r.SyncId)));
@@ -54,6 +56,7 @@ public sealed partial class SchoolSyncJob(
         {
             var syncIds = rows.ToDictionary(r => r.EntityType, r => r.SyncId, StringComparer.Ordinal);
             (outcomes, cursor) = await SyncAsync(target, request, plan, entities, syncIds, progress, cancellationToken);
+            outcomes = [.. outcomes, .. selection.SkippedOutcomes(outcomes.Count > 0 ? outcomes[0].SyncType : plan.SyncType)];
             deletionsDone = outcomes.All(o => o.Warning is null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

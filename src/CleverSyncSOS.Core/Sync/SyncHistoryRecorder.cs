@@ -46,8 +46,8 @@ public sealed class SyncHistoryRecorder(SessionDatabase sessionDatabase, Runs.In
             row.RecordsCreated = outcome.Created;
             row.RecordsUpdated = outcome.Updated;
             row.RecordsDeleted = outcome.Deleted;
-            row.ErrorMessage = Truncate(outcome.Error ?? outcome.Warning, 4000);
-            if (outcome.Status != SyncStatus.Failed)
+            row.ErrorMessage = Truncate(outcome.Error ?? outcome.Warning ?? outcome.SkippedBecause, 4000);
+            if (outcome.Status is SyncStatus.Success or SyncStatus.Partial)
             {
                 row.LastEventId = eventCursor;
                 var previous = previousTimestamps.GetValueOrDefault(outcome.EntityType);

@@ -35,10 +35,14 @@ public sealed record EntitySyncOutcome(string EntityType, SyncType SyncType)
 
     public string? Error { get; init; }
 
+    /// <summary>Set when the entity was not read at all (see <see cref="SyncStatus.Skipped"/>).</summary>
+    public string? SkippedBecause { get; init; }
+
     /// <summary>A few of the record changes (for dry runs and reports); the change log has them all.</summary>
     public IReadOnlyList<Changes.RecordChange> Examples { get; init; } = [];
 
     public string Status => Error is not null ? SyncStatus.Failed
+        : SkippedBecause is not null ? SyncStatus.Skipped
         : Failed > 0 || Warning is not null ? SyncStatus.Partial
         : SyncStatus.Success;
 }
@@ -54,7 +58,7 @@ public sealed record SchoolSyncResult(
     string? Error)
 {
     public string Status => Error is not null || Entities.Any(e => e.Status == SyncStatus.Failed) ? SyncStatus.Failed
-        : Entities.Any(e => e.Status == SyncStatus.Partial) ? SyncStatus.Partial
+        : Entities.Any(e => e.Status is SyncStatus.Partial or SyncStatus.Skipped) ? SyncStatus.Partial
         : SyncStatus.Success;
 
     public SyncType SyncType => Entities.Count > 0 ? Entities[0].SyncType : SyncType.Incremental;

@@ -37,7 +37,6 @@ internal sealed class TokenEndpoint(SimulatorRuntime runtime)
         // One token per connected district. Whether Clever honours a district parameter is not documented: with one
         // application for every district the list holds them all, whatever is asked.
         var only = runtime.Options.OneApplication ? "" : context.Request.Query["district"].ToString();
-        var scopes = Scopes.Except(runtime.Options.ScopesWithheld, StringComparer.Ordinal).ToList();
         var tokens = connected
             .Select(index => runtime.Store.DistrictStates[index])
             .Where(district => only.Length == 0 || only == district.Id)
@@ -59,7 +58,7 @@ internal sealed class TokenEndpoint(SimulatorRuntime runtime)
                 w.WriteEndObject();
                 w.WriteString("access_token", token.AccessToken);
                 w.WriteStartArray("scopes");
-                foreach (var scope in scopes) w.WriteStringValue(scope);
+                foreach (var scope in Scopes.Where(s => !runtime.Options.Withholds(district.Index, s))) w.WriteStringValue(scope);
                 w.WriteEndArray();
                 if (runtime.Store.Tokens.SecondsRemaining(token) is int remaining) w.WriteNumber("expires_in", remaining);
                 w.WriteEndObject();

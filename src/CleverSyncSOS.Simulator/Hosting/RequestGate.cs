@@ -8,7 +8,7 @@ namespace CleverSyncSOS.Simulator.Hosting;
 
 /// <summary>
 /// Runs before every endpoint. Tokens endpoint: count, faults. Data API, in this order: count, latency,
-/// rate limit (headers on every response, 429 when spent), faults, bearer authentication (401).
+/// rate limit (headers on every response, 429 when spent), faults, bearer authentication (401), the token's scopes (403).
 /// </summary>
 internal sealed class RequestGate(SimulatorRuntime runtime)
 {
@@ -71,8 +71,32 @@ internal sealed class RequestGate(SimulatorRuntime runtime)
             await Responses.ApiError(runtime.Options, context, StatusCodes.Status400BadRequest, $"unknown parameter {unknown}");
             return;
         }
+        if (ScopeNeeded(context.Request) is { } scope && runtime.Options.Withholds(district, scope))
+        {
+            await Responses.ApiError(runtime.Options, context, StatusCodes.Status403Forbidden, $"Forbidden: the token lacks the {scope} scope");
+            return;
+        }
+
         ApiContext.SetDistrict(context, district);
         await next(context);
+    }
+
+    /// <summary>The scope a data request needs beyond the token itself: a role's users, or classes.</summary>
+    private static string? ScopeNeeded(HttpRequest request)
+    {
+        var path = request.Path.Value ?? "";
+        if (path.Contains("/sections", StringComparison.OrdinalIgnoreCase) || path.Contains("/courses", StringComparison.OrdinalIgnoreCase)
+            || path.Contains("/terms", StringComparison.OrdinalIgnoreCase))
+        {
+            return "read:sections";
+        }
+
+        return path.Contains("/users", StringComparison.OrdinalIgnoreCase) ? request.Query["role"].ToString() switch
+        {
+            "student" => "read:students",
+            "teacher" => "read:teachers",
+            _ => null,
+        } : null;
     }
 
     private static void WriteRateLimitHeaders(IHeaderDictionary headers, RateLimitDecision decision, RateLimitHeaderStyle style)

@@ -35,7 +35,7 @@ public static class SyncReport
         console.MarkupLine("  [grey]+ created  ~ updated  - deleted  ! failed (records)[/]");
         foreach (var school in results)
         {
-            foreach (var message in school.Entities.Select(e => e.Error ?? e.Warning).Append(school.Entities.Count == 0 ? school.Error : null).Distinct())
+            foreach (var message in school.Entities.Select(e => e.Error ?? e.Warning ?? e.SkippedBecause).Append(school.Entities.Count == 0 ? school.Error : null).Distinct())
             {
                 if (message is not null)
                 {

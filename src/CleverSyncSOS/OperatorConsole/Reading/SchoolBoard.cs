@@ -151,7 +151,7 @@ public sealed class SchoolBoard(
                 var end = h.All(x => x.SyncEndTime is not null) ? h.Max(x => x.SyncEndTime) : null;
                 var status = h.Any(x => x.Status == SyncStatus.Failed) ? SyncStatus.Failed
                     : h.Any(x => x.Status == SyncStatus.InProgress) ? SyncRunStatus.Running
-                    : h.Any(x => x.Status == SyncStatus.Partial) ? SyncStatus.Partial : SyncStatus.Success;
+                    : h.Any(x => x.Status is SyncStatus.Partial or SyncStatus.Skipped) ? SyncStatus.Partial : SyncStatus.Success;
                 return new RunSummary(h[0].RunId, g.First().Trigger, g.First().RequestedBy, start, end - start, status,
                     h.Any(x => x.SyncType == SyncType.Full) ? nameof(SyncType.Full) : h[0].SyncType.ToString(),
                     h.Sum(x => x.RecordsCreated), h.Sum(x => x.RecordsUpdated), h.Sum(x => x.RecordsDeleted), h.Sum(x => x.RecordsFailed), h.Sum(x => x.RecordsProcessed));
@@ -193,7 +193,7 @@ public sealed class SchoolBoard(
             return (SchoolState.Failed, failed.ErrorMessage ?? "The last sync failed.");
         }
 
-        if (latest.FirstOrDefault(r => r.Status is SyncStatus.Partial) is { } partial)
+        if (latest.FirstOrDefault(r => r.Status is SyncStatus.Partial or SyncStatus.Skipped) is { } partial)
         {
             return (SchoolState.Partial, partial.ErrorMessage ?? $"{partial.RecordsFailed} record(s) could not be written.");
         }
