@@ -4,6 +4,7 @@ using CleverSyncSOS.Persistence.Session;
 using CleverSyncSOS.Sync;
 using CleverSyncSOS.Sync.Undo;
 using CleverSyncSOS.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CleverSyncSOS.Tests.Sync;
@@ -70,6 +71,129 @@ public sealed class UndoTests
 
         Assert.Equal(SyncStatus.Success, forced.Status);
         Assert.Equal(student.FirstName, (await env.StudentsAsync(school.Id)).Single(s => s.CleverStudentId == student.CleverStudentId).FirstName);
+    }
+
+    [Fact]
+    public async Task An_undo_while_a_sync_of_the_same_school_runs_is_refused_and_changes_nothing()
+    {
+        await using var env = await ClaimTestEnvironmentAsync();
+        var school = env.District.Schools[0].Id;
+        var run = (await env.HistoryAsync(school)).Last(h => h.EntityType == SyncEntityType.Student).SyncId;
+
+        SchoolSyncResult synced;
+        await using (var held = await SchoolWriteLock.TakeAsync(env, school))
+        {
+            var sync = Task.Run(() => env.SyncAsync(new SyncRequest(school, ForceFull: true)));
+            await WaitForClaimAsync(env, school);
+
+            var refused = await Assert.ThrowsAsync<UndoRefusedException>(() => UndoAsync(env, run));
+
+            Assert.Contains("is being synced", refused.Message);
+            Assert.Contains("nothing was undone", refused.Message);
+            await held.ReleaseAsync();
+            synced = Assert.Single(await sync);
+        }
+
+        Assert.Equal(SyncStatus.Success, synced.Status);
+        Assert.DoesNotContain(await env.HistoryAsync(school), h => h.SyncType == SyncType.Undo);
+        Assert.NotEmpty(await env.StudentsAsync(school));
+    }
+
+    [Fact]
+    public async Task A_sync_while_an_undo_holds_the_school_is_refused_and_the_undo_then_completes()
+    {
+        await using var env = await ClaimTestEnvironmentAsync();
+        var school = env.District.Schools[0].Id;
+        var run = (await env.HistoryAsync(school)).Last(h => h.EntityType == SyncEntityType.Student).SyncId;
+
+        SchoolSyncResult undone;
+        await using (var held = await SchoolWriteLock.TakeAsync(env, school))
+        {
+            var undo = Task.Run(() => UndoAsync(env, run));
+            await WaitForClaimAsync(env, school);
+
+            var refused = Assert.Single(await env.SyncAsync(new SyncRequest(school)));
+
+            Assert.Equal(SyncStatus.Failed, refused.Status);
+            Assert.Contains("Not synced", refused.Error);
+            Assert.Contains("cleversync undo", await RequestedByOfHolderAsync(env, school));
+            await held.ReleaseAsync();
+            undone = await undo;
+        }
+
+        Assert.Equal(SyncStatus.Success, undone.Status);
+        Assert.Empty(await env.StudentsAsync(school)); // the undone run was the first, which created every student
+        Assert.Equal(SyncStatus.Success, Assert.Single(await env.SyncAsync(new SyncRequest(school))).Status);
+    }
+
+    /// <summary>One school, synced once (the run the claim tests undo), without events.</summary>
+    private static async Task<SyncTestEnvironment> ClaimTestEnvironmentAsync()
+    {
+        var simulator = SyncTestEnvironment.SmallDistrict(students: 30, teachers: 4, schools: 1);
+        simulator.EventsEnabled = false;
+        var env = await SyncTestEnvironment.StartAsync(simulator);
+        await env.OnboardAsync();
+        Assert.Equal(SyncStatus.Success, Assert.Single(await env.SyncAsync()).Status);
+        return env;
+    }
+
+    /// <summary>Waits until something holds the school's claim (a sync or an undo blocked on the school's database).</summary>
+    private static async Task WaitForClaimAsync(SyncTestEnvironment env, string cleverSchoolId)
+    {
+        var schoolId = (await env.SchoolAsync(cleverSchoolId)).SchoolId;
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            await using var db = await env.SessionDbAsync();
+            if (await db.SyncRunSchools.AnyAsync(s => s.SchoolId == schoolId && s.Status == SyncRunStatus.Running))
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail("Nothing claimed the school.");
+    }
+
+    private static async Task<string?> RequestedByOfHolderAsync(SyncTestEnvironment env, string cleverSchoolId)
+    {
+        var schoolId = (await env.SchoolAsync(cleverSchoolId)).SchoolId;
+        await using var db = await env.SessionDbAsync();
+        var holder = await db.SyncRunSchools.SingleAsync(s => s.SchoolId == schoolId && s.Status == SyncRunStatus.Running);
+        return (await db.SyncRuns.SingleAsync(r => r.RunId == holder.RunId)).RequestedBy;
+    }
+
+    /// <summary>Holds the school's SQLite database's write lock, so a sync or undo that got its claim waits on it.</summary>
+    private sealed class SchoolWriteLock : IAsyncDisposable
+    {
+        private readonly CleverSyncSOS.Persistence.Schools.SchoolDbContext _db;
+        private bool _released;
+
+        private SchoolWriteLock(CleverSyncSOS.Persistence.Schools.SchoolDbContext db) => _db = db;
+
+        public static async Task<SchoolWriteLock> TakeAsync(SyncTestEnvironment env, string cleverSchoolId)
+        {
+            var db = await env.Services.GetRequiredService<SchoolDatabases>().ConnectAsync(await env.SchoolAsync(cleverSchoolId), CancellationToken.None);
+            await db.Database.OpenConnectionAsync();
+            await db.Database.ExecuteSqlRawAsync("BEGIN IMMEDIATE");
+            return new SchoolWriteLock(db);
+        }
+
+        public async Task ReleaseAsync()
+        {
+            if (!_released)
+            {
+                _released = true;
+                await _db.Database.ExecuteSqlRawAsync("ROLLBACK");
+                await _db.Database.CloseConnectionAsync();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await ReleaseAsync();
+            await _db.DisposeAsync();
+        }
     }
 
     private static async Task<SchoolSyncResult> UndoAsync(SyncTestEnvironment env, int run, bool force = false)

@@ -18,12 +18,16 @@ public sealed class UndoRefusedException(string message) : InvalidOperationExcep
 /// Takes a run back from the school's change log: every record it created is deleted, every record it deleted is
 /// restored with its values, every field it changed gets its old value back, in one transaction, recorded in
 /// SyncHistory as its own run (SyncType Undo, itself in the change log). Refused when a later run touched the same
-/// records (unless forced). The school is then flagged for a full sync, so it converges to Clever again.
+/// records (unless forced). The school is then flagged for a full sync, so it converges to Clever again. Like a sync,
+/// an undo holds the school's claim (SyncRunSchools) while it works: it is refused while the school is being synced,
+/// and a sync is refused while the undo runs.
 /// </summary>
 public sealed partial class RunUndo(
     ChangeLogReader changeLog,
     SchoolDatabases schoolDatabases,
     SyncHistoryRecorder history,
+    Runs.SyncRunStore runs,
+    Runs.InstanceRegistry instances,
     IOptions<SyncOptions> options,
     TimeProvider time,
     ILogger<RunUndo> logger)
@@ -38,6 +42,38 @@ public sealed partial class RunUndo(
         }
 
         var school = await changeLog.SchoolOfAsync(run.SchoolId, cancellationToken);
+        await using var alive = await instances.KeepAliveAsync(cancellationToken);
+        var undoRun = await runs.CreateRunAsync(SyncTrigger.Cli, new SyncRequest(school.CleverSchoolId), null, $"cleversync undo --run {syncId}", cancellationToken);
+        var claim = await runs.TryClaimAsync(undoRun.RunId, school.SchoolId, SyncRunStatus.Running, cancellationToken);
+        if (claim.Holder is { } holder)
+        {
+            await runs.DiscardEmptyRunAsync(undoRun.RunId, CancellationToken.None);
+            throw new UndoRefusedException($"{school.Name} is being synced by {holder.InstanceId ?? "another process"} (run {holder.RunId}, " +
+                                           $"{holder.Status.ToLowerInvariant()} since {holder.QueuedAt:u}); nothing was undone. Undo run {syncId} once that has finished.");
+        }
+
+        // The claim is always closed: with the result, as Skipped with the reason of a refusal, or as Failed.
+        var status = SyncRunStatus.Failed;
+        string? reason = "The undo failed; nothing was changed.";
+        try
+        {
+            var result = await UndoClaimedAsync(syncId, force, run, school, undoRun.RunId, started, cancellationToken);
+            (status, reason) = (result.Status, result.Error);
+            return result;
+        }
+        catch (UndoRefusedException refused)
+        {
+            (status, reason) = (SyncRunStatus.Skipped, refused.Message);
+            throw;
+        }
+        finally
+        {
+            await runs.FinishAsync(claim.RowId!.Value, status, reason, CancellationToken.None);
+        }
+    }
+
+    private async Task<SchoolSyncResult> UndoClaimedAsync(int syncId, bool force, RunRows run, School school, Guid undoRunId, long started, CancellationToken cancellationToken)
+    {
         List<ChangeLogEntry> entries;
         HashSet<(string, string)> touchedLater;
         await using (var db = await schoolDatabases.OpenAsync(school, cancellationToken))
@@ -63,7 +99,7 @@ public sealed partial class RunUndo(
         }
 
         var entities = SyncEntities.All.Where(e => entries.Any(x => x.EntityType == e.EntityType)).ToList();
-        var rows = await history.StartAsync(school.SchoolId, null, entities.Select(e => new EntitySyncOutcome(e.EntityType, SyncType.Undo)), cancellationToken);
+        var rows = await history.StartAsync(school.SchoolId, undoRunId, entities.Select(e => new EntitySyncOutcome(e.EntityType, SyncType.Undo)), cancellationToken);
         IReadOnlyList<EntitySyncOutcome> outcomes;
         string? error = null;
         try
