@@ -7,15 +7,11 @@ using System.Text.Json.Nodes;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Security.KeyVault.Secrets;
+using CleverSyncSOS.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace CleverSyncSOS.Tests.Credentials;
 
@@ -31,7 +27,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
     private readonly ConcurrentDictionary<string, StoredSecret> _secrets = new(StringComparer.OrdinalIgnoreCase);
     private readonly X509Certificate2 _certificate;
     private readonly SocketsHttpHandler _clientHandler;
-    private WebApplication? _app;
+    private LoopbackServer? _server;
     private int _requestCount;
     private volatile bool _outage;
     private volatile int _failWithStatus;
@@ -73,26 +69,14 @@ public sealed class FakeKeyVault : IAsyncDisposable
     public static async Task<FakeKeyVault> StartAsync()
     {
         var vault = new FakeKeyVault(CreateCertificate());
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        vault._server = await LoopbackServer.StartAsync(app =>
         {
-            ApplicationName = typeof(FakeKeyVault).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = Environments.Production,
-        });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(vault._certificate)));
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-
-        var app = builder.Build();
-        app.Use(vault.GateAsync);
-        // "{version?}" covers /secrets/{name}, /secrets/{name}/ (what the SDK sends) and /secrets/{name}/{version}.
-        app.MapGet("/secrets/{name}/{version?}", (RequestDelegate)vault.GetSecretAsync);
-        app.MapPut("/secrets/{name}", (RequestDelegate)vault.PutSecretAsync);
-        await app.StartAsync();
-
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        vault.VaultUri = new Uri(address.TrimEnd('/') + "/");
-        vault._app = app;
+            app.Use(vault.GateAsync);
+            // "{version?}" covers /secrets/{name}, /secrets/{name}/ (what the SDK sends) and /secrets/{name}/{version}.
+            app.MapGet("/secrets/{name}/{version?}", (RequestDelegate)vault.GetSecretAsync);
+            app.MapPut("/secrets/{name}", (RequestDelegate)vault.PutSecretAsync);
+        }, listen => listen.UseHttps(vault._certificate));
+        vault.VaultUri = vault._server.BaseAddress;
         return vault;
     }
 
@@ -116,10 +100,9 @@ public sealed class FakeKeyVault : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
 
         _clientHandler.Dispose();

@@ -1,14 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace CleverSyncSOS.Tests.Infrastructure;
 
@@ -22,15 +16,10 @@ public sealed class HostileCleverProxy : IAsyncDisposable
 {
     private static readonly HashSet<string> HopByHop = new(["Transfer-Encoding", "Connection", "Keep-Alive", "Date", "Server"], StringComparer.OrdinalIgnoreCase);
 
-    private readonly WebApplication _app;
     private readonly HttpClient _upstream;
+    private LoopbackServer _server = null!;
 
-    private HostileCleverProxy(WebApplication app, HttpClient upstream, Uri baseUrl)
-    {
-        _app = app;
-        _upstream = upstream;
-        BaseUrl = baseUrl;
-    }
+    private HostileCleverProxy(HttpClient upstream) => _upstream = upstream;
 
     /// <summary>What the upstream answered, for the test's rewrite.</summary>
     public sealed record Answer(HttpStatusCode Status, string? ContentType, string Body, IReadOnlyDictionary<string, string> Headers);
@@ -38,7 +27,7 @@ public sealed class HostileCleverProxy : IAsyncDisposable
     /// <summary>A test's rewrite: null to pass the answer on as it is; true when it wrote the response itself.</summary>
     public delegate Task<bool> Tamper(HttpContext context, Answer answer);
 
-    public Uri BaseUrl { get; }
+    public Uri BaseUrl => _server.BaseAddress;
     public Uri TokenEndpoint => new(BaseUrl, "oauth/tokens");
     public Uri ApiBaseUrl => new(BaseUrl, "v3.0/");
 
@@ -49,17 +38,8 @@ public sealed class HostileCleverProxy : IAsyncDisposable
 
     public static async Task<HostileCleverProxy> StartAsync(Uri? upstream, Tamper? rewrite = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        var app = builder.Build();
-        var http = new HttpClient { BaseAddress = upstream };
-        HostileCleverProxy? proxy = null;
-        app.Run(context => proxy!.HandleAsync(context));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        proxy = new HostileCleverProxy(app, http, new Uri(address.TrimEnd('/') + "/")) { Rewrite = rewrite };
+        var proxy = new HostileCleverProxy(new HttpClient { BaseAddress = upstream }) { Rewrite = rewrite };
+        proxy._server = await LoopbackServer.StartAsync(app => app.Run(proxy.HandleAsync));
         return proxy;
     }
 
@@ -127,8 +107,7 @@ public sealed class HostileCleverProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
         _upstream.Dispose();
     }
 }

@@ -1,11 +1,7 @@
 using System.Text.Json.Nodes;
+using CleverSyncSOS.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CleverSyncSOS.Tests.Security;
 
@@ -21,13 +17,12 @@ public sealed class CraftedClever : IAsyncDisposable
     public const string ClientSecret = "crafted-secret-value";
     private const string Token = "crafted-district-token";
 
-    private readonly WebApplication _app;
     private readonly Dictionary<string, int> _students;
     private readonly IReadOnlyList<(string Id, string Name)> _schools;
+    private LoopbackServer? _server;
 
-    private CraftedClever(WebApplication app, IReadOnlyList<(string Id, string Name)> schools, Dictionary<string, int> students)
+    private CraftedClever(IReadOnlyList<(string Id, string Name)> schools, Dictionary<string, int> students)
     {
-        _app = app;
         _schools = schools;
         _students = students;
     }
@@ -38,34 +33,33 @@ public sealed class CraftedClever : IAsyncDisposable
     /// <summary>Serves each school with the given number of students (ids unique per school) and one teacher.</summary>
     public static async Task<CraftedClever> StartAsync(params (string Id, string Name, int Students)[] schools)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var server = new CraftedClever(app, schools.Select(s => (s.Id, s.Name)).ToList(), schools.ToDictionary(s => s.Id, s => s.Students, StringComparer.Ordinal));
+        var server = new CraftedClever(schools.Select(s => (s.Id, s.Name)).ToList(), schools.ToDictionary(s => s.Id, s => s.Students, StringComparer.Ordinal));
+        server._server = await LoopbackServer.StartAsync(app => server.Map(app));
+        server.TokenEndpoint = new Uri(server._server.BaseAddress, "/oauth/tokens");
+        server.ApiBaseUrl = new Uri(server._server.BaseAddress, "/v3.0/");
+        return server;
+    }
+
+    private void Map(WebApplication app)
+    {
         app.MapGet("/oauth/tokens", (HttpRequest request) => request.Headers.Authorization.ToString() == BasicAuth
             ? Results.Text(new JsonObject
             {
                 ["data"] = new JsonArray(new JsonObject
                 {
                     ["access_token"] = Token,
-                    ["scopes"] = new JsonArray("read:students", "read:teachers"),
+                    ["scopes"] = new JsonArray("read:students", "read:teachers", "read:sections"),
                     ["owner"] = new JsonObject { ["type"] = "district", ["id"] = DistrictId },
                 }),
             }.ToJsonString(), "application/json")
             : Results.Json(new { error = "invalid_client" }, statusCode: 401));
-        app.MapGet("/v3.0/schools", () => List(server._schools.Select(s => new JsonObject { ["id"] = s.Id, ["name"] = s.Name, ["district"] = DistrictId })));
+        app.MapGet("/v3.0/schools", () => List(_schools.Select(s => new JsonObject { ["id"] = s.Id, ["name"] = s.Name, ["district"] = DistrictId })));
         // Routing leaves %2F encoded in a route value: decode it as Clever would see the id.
-        app.MapGet("/v3.0/schools/{id}/users", (string id, string role) => server.Users(Uri.UnescapeDataString(id), role));
+        app.MapGet("/v3.0/schools/{id}/users", (string id, string role) => Users(Uri.UnescapeDataString(id), role));
         // No classes are rostered at these schools: an empty list each, as Clever answers.
         app.MapGet("/v3.0/schools/{id}/sections", () => List([]));
         app.MapGet("/v3.0/schools/{id}/courses", () => List([]));
         app.MapGet("/v3.0/schools/{id}/terms", () => List([]));
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        server.TokenEndpoint = new Uri(address, "/oauth/tokens");
-        server.ApiBaseUrl = new Uri(address, "/v3.0/");
-        return server;
     }
 
     private static string BasicAuth => "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{ClientId}:{ClientSecret}"));
@@ -106,7 +100,9 @@ public sealed class CraftedClever : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
     }
 }

@@ -8,7 +8,6 @@ using CleverSyncSOS.Persistence.Session;
 using CleverSyncSOS.Simulator;
 using CleverSyncSOS.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -111,28 +110,31 @@ public sealed class AlertTests
     /// <summary>A webhook receiver on 127.0.0.1 that answers 500 to its first requests, or never answers at all.</summary>
     private sealed class WebhookServer : IAsyncDisposable
     {
-        private readonly WebApplication _app;
+        private readonly int _failFirst;
+        private readonly bool _hang;
         private readonly ConcurrentQueue<JsonElement> _failed = new();
         private readonly ConcurrentQueue<JsonElement> _held = new();
         private readonly CancellationTokenSource _stopping = new();
         private int _requests;
+        private LoopbackServer _server = null!;
 
         private WebhookServer(int failFirst, bool hang)
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            _app = builder.Build();
-            _app.MapPost("/hook", async (HttpContext context) =>
+            _failFirst = failFirst;
+            _hang = hang;
+        }
+
+        private void Map(WebApplication app) =>
+            app.MapPost("/hook", async (HttpContext context) =>
             {
                 var number = Interlocked.Increment(ref _requests);
-                if (hang)
+                if (_hang)
                 {
                     await Task.Delay(Timeout.Infinite, _stopping.Token).ContinueWith(_ => { }, TaskScheduler.Default);
                     return Results.StatusCode(503);
                 }
 
-                if (number <= failFirst)
+                if (number <= _failFirst)
                 {
                     return Results.StatusCode(500);
                 }
@@ -151,9 +153,8 @@ public sealed class AlertTests
 
                 return Results.Ok();
             });
-        }
 
-        public string Url => $"{_app.Urls.First()}/hook";
+        public string Url => new Uri(_server.BaseAddress, "hook").ToString();
         public int Requests => Volatile.Read(ref _requests);
         public IReadOnlyCollection<JsonElement> Notices => _failed;
         public IReadOnlyCollection<JsonElement> Held => _held;
@@ -161,7 +162,7 @@ public sealed class AlertTests
         public static async Task<WebhookServer> StartAsync(int failFirst, bool hang = false)
         {
             var server = new WebhookServer(failFirst, hang);
-            await server._app.StartAsync();
+            server._server = await LoopbackServer.StartAsync(server.Map);
             return server;
         }
 
@@ -191,8 +192,7 @@ public sealed class AlertTests
         public async ValueTask DisposeAsync()
         {
             await _stopping.CancelAsync();
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
             _stopping.Dispose();
         }
     }

@@ -3,9 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using CleverSyncSOS.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -61,47 +59,39 @@ public sealed class JwtBearerTests
     {
         public const string KeyId = "test-key";
 
-        private readonly WebApplication _app;
+        private readonly LoopbackServer _server;
 
-        private OpenIdIssuer(RSA key)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            _app = builder.Build();
-            var publicKey = key.ExportParameters(includePrivateParameters: false);
-            _app.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
-            {
-                ["issuer"] = Authority,
-                ["jwks_uri"] = $"{Authority}/jwks",
-                ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
-            }));
-            _app.MapGet("/jwks", () => Results.Json(new
-            {
-                keys = new[]
-                {
-                    new Dictionary<string, string>
-                    {
-                        ["kty"] = "RSA", ["use"] = "sig", ["alg"] = "RS256", ["kid"] = KeyId,
-                        ["n"] = Base64UrlEncoder.Encode(publicKey.Modulus), ["e"] = Base64UrlEncoder.Encode(publicKey.Exponent),
-                    },
-                },
-            }));
-        }
+        private OpenIdIssuer(LoopbackServer server) => _server = server;
 
-        public string Authority => _app.Urls.First();
+        public string Authority => _server.BaseAddress.ToString().TrimEnd('/');
 
         public static async Task<OpenIdIssuer> StartAsync(RSA key)
         {
-            var issuer = new OpenIdIssuer(key);
-            await issuer._app.StartAsync();
-            return issuer;
+            var publicKey = key.ExportParameters(includePrivateParameters: false);
+            var server = await LoopbackServer.StartAsync(app =>
+            {
+                // The issuer is this server's own address, as the request reached it.
+                app.MapGet("/.well-known/openid-configuration", (HttpRequest request) => Results.Json(new Dictionary<string, object>
+                {
+                    ["issuer"] = $"{request.Scheme}://{request.Host}",
+                    ["jwks_uri"] = $"{request.Scheme}://{request.Host}/jwks",
+                    ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
+                }));
+                app.MapGet("/jwks", () => Results.Json(new
+                {
+                    keys = new[]
+                    {
+                        new Dictionary<string, string>
+                        {
+                            ["kty"] = "RSA", ["use"] = "sig", ["alg"] = "RS256", ["kid"] = KeyId,
+                            ["n"] = Base64UrlEncoder.Encode(publicKey.Modulus), ["e"] = Base64UrlEncoder.Encode(publicKey.Exponent),
+                        },
+                    },
+                }));
+            });
+            return new OpenIdIssuer(server);
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => _server.DisposeAsync();
     }
 }

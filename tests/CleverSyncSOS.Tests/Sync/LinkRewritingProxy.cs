@@ -1,14 +1,8 @@
-using System.Net;
 using System.Text.RegularExpressions;
+using CleverSyncSOS.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace CleverSyncSOS.Tests.Sync;
 
@@ -20,7 +14,7 @@ namespace CleverSyncSOS.Tests.Sync;
 public sealed partial class LinkRewritingProxy : IAsyncDisposable
 {
     private readonly HttpClient _upstream = new();
-    private WebApplication _app = null!;
+    private LoopbackServer _server = null!;
 
     public Uri BaseUrl { get; private set; } = null!;
 
@@ -30,16 +24,8 @@ public sealed partial class LinkRewritingProxy : IAsyncDisposable
     public static async Task<LinkRewritingProxy> StartAsync()
     {
         var proxy = new LinkRewritingProxy();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        var app = builder.Build();
-        app.Run(proxy.ForwardAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        proxy._app = app;
-        proxy.BaseUrl = new Uri(address.TrimEnd('/') + "/v3.0/");
+        proxy._server = await LoopbackServer.StartAsync(app => app.Run(proxy.ForwardAsync));
+        proxy.BaseUrl = new Uri(proxy._server.BaseAddress, "v3.0/");
         return proxy;
     }
 
@@ -76,8 +62,7 @@ public sealed partial class LinkRewritingProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
         _upstream.Dispose();
     }
 }
