@@ -42,7 +42,7 @@ public static class DbCommand
         var parallel = Parallelism();
         var json = JsonOption.Create();
         var command = new Command("status",
-            "List the databases that are behind the latest migration or cannot be read; changes nothing. Exit code 0 all current, 1 any behind or unreadable")
+            "List the databases that are behind the latest migration or cannot be read (serve does not sync those schools); changes nothing. Exit code 0 all current, 1 any behind or unreadable")
         {
             parallel, json,
         };
@@ -126,6 +126,10 @@ public static class DbCommand
 
         console.Write(table);
         console.MarkupLine($"{current} of {reports.Count} database(s) at the latest version.");
+        if (name == "status")
+        {
+            console.MarkupLine("'cleversync serve' does not sync these schools (its /health lists them under school-schema) until 'cleversync db migrate' brings them up.");
+        }
     }
 
     /// <summary>One line per database that was not already current, as it finishes (a large fleet takes a while); stderr under --json.</summary>

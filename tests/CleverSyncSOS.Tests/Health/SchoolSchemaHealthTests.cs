@@ -3,6 +3,7 @@ using System.Text.Json;
 using CleverSyncSOS.Fleet;
 using CleverSyncSOS.Health;
 using CleverSyncSOS.Persistence;
+using CleverSyncSOS.Tests.Fleet;
 using CleverSyncSOS.Tests.Infrastructure;
 using CleverSyncSOS.Tests.Service;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,6 +34,10 @@ public sealed class SchoolSchemaHealthTests
         Assert.Contains(behind, description);
         Assert.Contains("cleversync db migrate", description);
         Assert.DoesNotContain("Data Source", first.ToString());
+
+        var status = await CleverSyncCli.RunAsync(env.Settings, null, "db", "status");
+        Assert.True(status.ExitCode == 1, status.ToString());
+        Assert.Contains("school-schema", status.Stdout); // db status points to the health entry
 
         // Migrated behind serve's back: the entry is the latest scan's, not a new scan per request...
         await serve.App.Services.GetRequiredService<DatabaseFleet>().MigrateAsync(dryRun: false, 2, null, CancellationToken.None);
