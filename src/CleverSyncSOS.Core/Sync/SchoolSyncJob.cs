@@ -54,6 +54,7 @@ public sealed partial class SchoolSyncJob(
         var deletionsDone = false;
         try
         {
+            selection.ThrowIfTokenFailed();
             var syncIds = rows.ToDictionary(r => r.EntityType, r => r.SyncId, StringComparer.Ordinal);
             (outcomes, cursor) = await SyncAsync(target, request, plan, entities, syncIds, progress, cancellationToken);
             outcomes = [.. outcomes, .. selection.SkippedOutcomes(outcomes.Count > 0 ? outcomes[0].SyncType : plan.SyncType)];

@@ -28,10 +28,10 @@ public sealed class EntitySelector(ICleverTokenProvider tokens, IOptions<SyncOpt
         {
             granted = (await tokens.GetTokenAsync(credentials, cancellationToken)).Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         }
-        catch (CleverAuthenticationException)
+        catch (CleverAuthenticationException ex)
         {
-            // The sync meets the same failure in its first request and records it the usual way.
-            return new EntitySelection(wanted, [], null);
+            // Kept for the sync to throw where its failures are recorded: asking again would double the requests.
+            return new EntitySelection(wanted, [], null) { TokenFailure = ex };
         }
 
         // A token that lists no scopes at all says nothing either way: the read itself will tell.
@@ -49,6 +49,17 @@ public sealed class EntitySelector(ICleverTokenProvider tokens, IOptions<SyncOpt
 /// <summary>The entities to sync, and those skipped with the reason recorded in their SyncHistory rows.</summary>
 public sealed record EntitySelection(IReadOnlyList<SyncEntity> Synced, IReadOnlyList<SyncEntity> Skipped, string? SkipReason)
 {
+    /// <summary>Why the district's token could not be had to choose (the sync then fails with it).</summary>
+    public CleverAuthenticationException? TokenFailure { get; init; }
+
+    public void ThrowIfTokenFailed()
+    {
+        if (TokenFailure is { } failure)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+
     public IEnumerable<EntitySyncOutcome> SkippedOutcomes(SyncType syncType) =>
         Skipped.Select(e => new EntitySyncOutcome(e.EntityType, syncType) { SkippedBecause = SkipReason });
 }
