@@ -45,6 +45,8 @@ public sealed class ChangeLogWriter(DbConnection connection, DbTransaction trans
 
     private async Task WriteAsync(IEnumerable<object?[]> entries, int count, CancellationToken cancellationToken)
     {
+        using var activity = Observability.CleverSyncTelemetry.ActivitySource.StartActivity("ChangeLogWrite");
+        activity?.SetTag("cleversync.rows", count);
         if (dialect is PostgreSqlDialect { CopyMinRows: > 0 } postgres && count >= postgres.CopyMinRows && connection is NpgsqlConnection npgsql)
         {
             var copy = $"COPY {dialect.Quote(_table)} ({string.Join(", ", _columns.Select(dialect.Quote))}) FROM STDIN (FORMAT BINARY)";

@@ -87,7 +87,7 @@ public sealed class SourceReader(CleverApiClient clever, ILogger<SourceReader> l
                     }
                 }
 
-                if (rows.Any(r => r.Count >= batchSize) || seen.Any(s => s.Count >= batchSize))
+                if (Full(rows, batchSize) || Full(seen, batchSize))
                 {
                     await batches.WriteAsync(Batch(tables, rows, seen, read), cancellationToken);
                     rows = NewLists<object?[]>(tables.Count, batchSize);
@@ -111,6 +111,20 @@ public sealed class SourceReader(CleverApiClient clever, ILogger<SourceReader> l
 
     private static ReadBatch Batch(IReadOnlyList<(SyncEntity Entity, RosterTableMap Map)> tables, List<object?[]>[] rows, List<string>[] seen, int read) =>
         new(tables.Select((t, i) => new TableRows(t.Entity, rows[i], seen[i])).ToList(), read);
+
+    // Once per record: a loop, not LINQ (no delegate or enumerator per call).
+    private static bool Full<T>(List<T>[] lists, int batchSize)
+    {
+        foreach (var list in lists)
+        {
+            if (list.Count >= batchSize)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static List<T>[] NewLists<T>(int count, int capacity) => Enumerable.Range(0, count).Select(_ => new List<T>(capacity)).ToArray();
 
