@@ -121,10 +121,12 @@ internal static class EngineWorkers
     {
         var before = await harness.Admin.GetStatsAsync(cancellationToken);
         var probe = memory ? MemoryProbe.Start() : null;
+        using var phases = PhaseProbe.Start();
         var stats = ProcessStats.Capture();
         var watch = Stopwatch.StartNew();
         var results = await harness.SyncAsync(school, cancellationToken);
         watch.Stop();
+        phases.Dispose();
         var statsAfter = ProcessStats.Capture();
         var peak = probe is null ? default((long, bool, long)?) : await probe.StopAsync();
         var after = await harness.Admin.GetStatsAsync(cancellationToken);
@@ -142,6 +144,7 @@ internal static class EngineWorkers
             SyncType = string.Join("+", results.Select(r => r.SyncType.ToString()).Distinct()),
         };
         statsAfter.AddSince(stats, m);
+        phases.AddTo(m);
         m.Extra["schools"] = results.Count;
         m.Extra["created"] = entities.Sum(e => e.Created);
         m.Extra["updated"] = entities.Sum(e => e.Updated);

@@ -27,22 +27,22 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
     /// <summary>Users with <paramref name="role"/> ("student", "teacher") at one school.</summary>
     public IAsyncEnumerable<CleverUser> GetSchoolUsersAsync(DistrictCredentials district, string schoolId, string role, CancellationToken cancellationToken) =>
         ReadAllAsync(district, $"schools/{Uri.EscapeDataString(schoolId)}/users?role={role}&limit={options.Value.PageSize}",
-            CleverJsonContext.Default.CleverApiResponseCleverUser, cancellationToken);
+            CleverJsonContext.Default.CleverApiResponseCleverUser, cancellationToken, readAhead: true);
 
     /// <summary>A school's sections, each with its students[] and teachers[] (Clever's enrollments).</summary>
     public IAsyncEnumerable<CleverSection> GetSchoolSectionsAsync(DistrictCredentials district, string schoolId, CancellationToken cancellationToken) =>
         ReadAllAsync(district, $"schools/{Uri.EscapeDataString(schoolId)}/sections?limit={options.Value.PageSize}",
-            CleverClassJsonContext.Default.CleverApiResponseCleverSection, cancellationToken);
+            CleverClassJsonContext.Default.CleverApiResponseCleverSection, cancellationToken, readAhead: true);
 
     /// <summary>The courses of a school's sections.</summary>
     public IAsyncEnumerable<CleverCourse> GetSchoolCoursesAsync(DistrictCredentials district, string schoolId, CancellationToken cancellationToken) =>
         ReadAllAsync(district, $"schools/{Uri.EscapeDataString(schoolId)}/courses?limit={options.Value.PageSize}",
-            CleverClassJsonContext.Default.CleverApiResponseCleverCourse, cancellationToken);
+            CleverClassJsonContext.Default.CleverApiResponseCleverCourse, cancellationToken, readAhead: true);
 
     /// <summary>The terms of a school's sections.</summary>
     public IAsyncEnumerable<CleverTerm> GetSchoolTermsAsync(DistrictCredentials district, string schoolId, CancellationToken cancellationToken) =>
         ReadAllAsync(district, $"schools/{Uri.EscapeDataString(schoolId)}/terms?limit={options.Value.PageSize}",
-            CleverClassJsonContext.Default.CleverApiResponseCleverTerm, cancellationToken);
+            CleverClassJsonContext.Default.CleverApiResponseCleverTerm, cancellationToken, readAhead: true);
 
     public IAsyncEnumerable<CleverSchool> GetSchoolsAsync(DistrictCredentials district, CancellationToken cancellationToken) =>
         ReadAllAsync(district, $"schools?limit={options.Value.PageSize}", CleverJsonContext.Default.CleverApiResponseCleverSchool, cancellationToken);
@@ -131,30 +131,58 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
     private static CleverApiException CursorExpired(string eventId, string detail) =>
         new(HttpStatusCode.NotFound, EventsPath, $"the event cursor {eventId} is no longer kept by Clever ({detail})");
 
+    /// <summary>
+    /// Every record of a paged list. With <paramref name="readAhead"/> (roster lists, read to the end) the next page is
+    /// requested as soon as this one is parsed, while its records are still being handed out: Clever prepares page n+1
+    /// while the caller validates and writes page n. One request is in flight at a time either way.
+    /// </summary>
     private async IAsyncEnumerable<T> ReadAllAsync<T>(DistrictCredentials district, string firstPage, JsonTypeInfo<CleverApiResponse<T>> typeInfo,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        [EnumeratorCancellation] CancellationToken cancellationToken, bool readAhead = false)
         where T : class, ICleverRecord, new()
     {
-        var next = Resolve(firstPage);
         var requested = new HashSet<string>(StringComparer.Ordinal);
-        while (next is not null)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pending = Request(Resolve(firstPage));
+        try
         {
-            if (!requested.Add(next.PathAndQuery))
+            while (pending is not null)
             {
-                throw new CleverApiException(HttpStatusCode.OK, next.AbsolutePath,
-                    "its next link leads back to a page already read, so the read would never end; stopped");
-            }
+                var (page, uri) = await pending;
+                pending = null;
 
-            var (page, uri) = await GetPageAsync(district, next, typeInfo, cancellationToken);
-            foreach (var item in page.Data!)
-            {
-                // A null entry is a record that cannot be read at all: counted as malformed, never skipped silently.
-                yield return item?.Data ?? new T { IsMalformed = true };
-            }
+                // An empty page is the end, whatever links it carries; a page with no next link is the last one.
+                var next = page.Data!.Count > 0 && page.NextLink is { Length: > 0 } link ? KeepFilters(Follow(uri, link), firstPage) : null;
+                if (readAhead && next is not null)
+                {
+                    pending = Request(next);
+                }
 
-            // An empty page is the end, whatever links it carries; a page with no next link is the last one.
-            next = page.Data!.Count > 0 && page.NextLink is { Length: > 0 } link ? KeepFilters(Follow(uri, link), firstPage) : null;
+                foreach (var item in page.Data!)
+                {
+                    // A null entry is a record that cannot be read at all: counted as malformed, never skipped silently.
+                    yield return item?.Data ?? new T { IsMalformed = true };
+                }
+
+                if (!readAhead && next is not null)
+                {
+                    pending = Request(next);
+                }
+            }
         }
+        finally
+        {
+            if (pending is not null)
+            {
+                // The caller stopped early: the page asked for in advance is not wanted, and its failure is nobody's.
+                await stop.CancelAsync();
+                await pending.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+
+        Task<(CleverApiResponse<T> Page, Uri Uri)> Request(Uri next) => requested.Add(next.PathAndQuery)
+            ? GetPageAsync(district, next, typeInfo, stop.Token)
+            : throw new CleverApiException(HttpStatusCode.OK, next.AbsolutePath,
+                "its next link leads back to a page already read, so the read would never end; stopped");
     }
 
     /// <summary>

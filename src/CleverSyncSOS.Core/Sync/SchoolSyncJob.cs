@@ -106,7 +106,7 @@ public sealed partial class SchoolSyncJob(
     {
         var sync = options.Value;
         await using var transaction = await SchoolTransaction.OpenAsync(await schoolDatabases.OpenAsync(target.School, cancellationToken, migrate: !request.DryRun),
-            schoolDatabases.Provider, sync.BatchSize, time.GetUtcNow().UtcDateTime, cancellationToken);
+            schoolDatabases.Provider, sync.BatchSize, time.GetUtcNow().UtcDateTime, cancellationToken, sync.PostgreSqlCopyMinRows);
 
         // The change log is written in the run's transaction (a rolled-back run logs nothing); a restart needs a new writer.
         ChangeLogWriter? changeLog = null;

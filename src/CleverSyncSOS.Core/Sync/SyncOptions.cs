@@ -43,6 +43,13 @@ public sealed class SyncOptions
     /// <summary>Record every created, changed and deleted record, with old and new values, in the school's own ChangeLog table.</summary>
     public bool ChangeLog { get; set; } = true;
 
+    /// <summary>
+    /// PostgreSQL: write batches of at least this many rows go by binary COPY (a staging table and one merge for roster
+    /// tables), with the same result as the row path; 0 writes every row by statements.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int PostgreSqlCopyMinRows { get; set; } = Writing.PostgreSqlDialect.DefaultCopyMinRows;
+
     /// <summary>Change-log entries older than this are removed at the next sync of the school; 0 keeps them forever.</summary>
     [Range(0, 3650)]
     public int ChangeLogRetentionDays { get; set; } = 90;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Persistence.Session;
 using CleverSyncSOS.Sync;
+using CleverSyncSOS.Sync.Changes;
 using CleverSyncSOS.Sync.Undo;
 using CleverSyncSOS.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -194,6 +195,37 @@ public sealed class UndoTests
             await ReleaseAsync();
             await _db.DisposeAsync();
         }
+    }
+
+    /// <summary>A first sync logs its rows straight as created (no stored rows to compare; on PostgreSQL by COPY here).</summary>
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task A_first_sync_logs_every_record_created_with_its_values_and_its_undo_empties_the_tables(DatabaseProvider provider)
+    {
+        var simulator = SyncTestEnvironment.SmallDistrict(students: 150, schools: 1);
+        simulator.EventsEnabled = false;
+        await using var env = await SyncTestEnvironment.StartAsync(simulator, s => s[$"{SyncOptions.SectionName}:PostgreSqlCopyMinRows"] = "1", provider: provider);
+        await env.OnboardAsync();
+        var school = env.District.Schools[0];
+        var first = Assert.Single(await env.SyncAsync());
+        var students = await env.StudentsAsync(school.Id);
+        var run = (await env.HistoryAsync(school.Id)).Last(h => h.EntityType == SyncEntityType.Student).SyncId;
+
+        var (_, entries) = await env.Services.GetRequiredService<ChangeLogReader>().ReadAsync(new ChangeQuery(school.Id, Run: run, Limit: 100_000), CancellationToken.None);
+        Assert.Equal(first.Entities.Sum(e => e.Created), entries.Count);
+        Assert.All(entries, e => Assert.Equal((ChangeAction.Created, null), (e.Action, e.OldValues)));
+        var logged = entries.Where(e => e.EntityType == SyncEntityType.Student).ToDictionary(e => e.CleverId, e => JsonNode.Parse(e.NewValues!)!.AsObject());
+        Assert.Equal(students.Select(s => s.CleverStudentId).Order(), logged.Keys.Order());
+        Assert.All(students, s => Assert.Equal((s.FirstName, s.LastName, s.Email, s.Grade, s.StudentNumber),
+            ((string?)logged[s.CleverStudentId]["FirstName"], (string?)logged[s.CleverStudentId]["LastName"], (string?)logged[s.CleverStudentId]["Email"],
+                (string?)logged[s.CleverStudentId]["Grade"], (string?)logged[s.CleverStudentId]["StudentNumber"])));
+
+        var undone = await UndoAsync(env, run);
+
+        Assert.Equal(SyncStatus.Success, undone.Status);
+        Assert.Equal(first.Entities.Sum(e => e.Created), undone.Entities.Sum(e => e.Deleted));
+        Assert.Empty(await env.StudentsAsync(school.Id));
+        Assert.Empty(await env.TeachersAsync(school.Id));
     }
 
     private static async Task<SchoolSyncResult> UndoAsync(SyncTestEnvironment env, int run, bool force = false)

@@ -66,8 +66,13 @@ internal sealed class EntityTable : IAsyncDisposable
             latest[(string)row[0]!] = row;
         }
 
-        // A table empty when the step began (a first sync) holds nothing to compare with: every row is new.
-        var stored = CountBefore == 0 ? [] : await Writer.ReadRowsAsync(latest.Keys, cancellationToken);
+        if (CountBefore == 0)
+        {
+            await FillAsync(rows, latest.Values, cancellationToken);
+            return;
+        }
+
+        var stored = await Writer.ReadRowsAsync(latest.Keys, cancellationToken);
         var changes = latest.Values.Select(row => RowDiff.Compare(Entity.EntityType, Map, stored.GetValueOrDefault((string)row[0]!), row))
             .OfType<RecordChange>().ToList();
         if (!_mode.DryRun)
@@ -76,6 +81,30 @@ internal sealed class EntityTable : IAsyncDisposable
         }
 
         await RecordAsync(changes, cancellationToken);
+    }
+
+    /// <summary>
+    /// A table empty when the step began (a school's first sync) holds nothing to compare with: every row is new, logged
+    /// as created with its values, straight from the rows (no stored rows read, no per-row diff).
+    /// </summary>
+    private async Task FillAsync(IReadOnlyList<object?[]> batch, IReadOnlyCollection<object?[]> rows, CancellationToken cancellationToken)
+    {
+        _created += rows.Count;
+        foreach (var row in rows.Take(ExamplesPerAction - _examples.Count(e => e.Action == ChangeAction.Created)))
+        {
+            _examples.Add(RowDiff.Compare(Entity.EntityType, Map, null, row)!);
+        }
+
+        if (_mode.DryRun)
+        {
+            return;
+        }
+
+        _upserted += await Writer.UpsertAsync(batch, cancellationToken);
+        if (_mode.ChangeLog is { } log && rows.Count > 0)
+        {
+            await log.AppendCreatedAsync(Entity.EntityType, Map, rows, cancellationToken);
+        }
     }
 
     /// <summary>The seed's full-sync rule for the records the read did not see (deactivate, then delete).</summary>

@@ -33,7 +33,8 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
             var unreadable = new HashSet<CleverSource>();
             foreach (var source in tables.GroupBy(t => t.Entity.Source))
             {
-                var result = await ReadSourceAsync(source.Key, source.ToList(), scope, target, parents.Contains(source.Key), progress, cancellationToken);
+                var result = await ReadSourceAsync(source.Key, source.ToList(), scope, target, parents.Contains(source.Key),
+                    transaction.Dialect.FullReadBatchSize(options.Value.BatchSize), progress, cancellationToken);
                 readIds[source.Key] = result.RecordIds;
                 if (result.Malformed > 0)
                 {
@@ -76,7 +77,7 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
     /// pace of the slower side rather than the sum of both, in bounded memory.
     /// </summary>
     private async Task<SourceReadResult> ReadSourceAsync(CleverSource source, IReadOnlyList<EntityTable> tables, ReadScope scope, SchoolSyncTarget target,
-        bool collectIds, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+        bool collectIds, int batchSize, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         foreach (var table in tables.Where(t => t.CountBefore > 0))
         {
@@ -85,11 +86,11 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
             await table.Writer.BeginSeenAsync(cancellationToken);
         }
 
-        var pending = 2 * (int)Math.Ceiling((double)apiOptions.Value.PageSize / options.Value.BatchSize) + 1;
+        var pending = 2 * (int)Math.Ceiling((double)apiOptions.Value.PageSize / batchSize) + 1;
         var batches = Channel.CreateBounded<ReadBatch>(new BoundedChannelOptions(pending) { SingleReader = true, SingleWriter = true });
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reading = Task.Run(() => reader.ReadAsync(source, tables.Select(t => (t.Entity, t.Map)).ToList(), scope, target.Credentials,
-            batches.Writer, collectIds, stopReading.Token), CancellationToken.None);
+            batchSize, batches.Writer, collectIds, stopReading.Token), CancellationToken.None);
         var entityType = tables[0].Entity.EntityType;
         try
         {

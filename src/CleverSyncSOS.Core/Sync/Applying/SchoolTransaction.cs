@@ -19,12 +19,13 @@ public sealed class SchoolTransaction : IAsyncDisposable
     private readonly int _batchSize;
     private DbTransaction _transaction;
 
-    private SchoolTransaction(SchoolDbContext db, DbConnection connection, DbTransaction transaction, DatabaseProvider provider, int batchSize, DateTime now)
+    private SchoolTransaction(SchoolDbContext db, DbConnection connection, DbTransaction transaction, DatabaseProvider provider, int batchSize, DateTime now,
+        int copyMinRows)
     {
         _db = db;
         _connection = connection;
         _transaction = transaction;
-        _dialect = SqlDialect.For(provider);
+        _dialect = SqlDialect.For(provider, copyMinRows);
         _batchSize = batchSize;
         Provider = provider;
         Now = now;
@@ -43,7 +44,9 @@ public sealed class SchoolTransaction : IAsyncDisposable
 
     public SqlDialect Dialect => _dialect;
 
-    public static async Task<SchoolTransaction> OpenAsync(SchoolDbContext db, DatabaseProvider provider, int batchSize, DateTime now, CancellationToken cancellationToken)
+    /// <param name="copyMinRows">PostgreSQL: write batches of at least this many rows go by binary COPY; 0 never.</param>
+    public static async Task<SchoolTransaction> OpenAsync(SchoolDbContext db, DatabaseProvider provider, int batchSize, DateTime now, CancellationToken cancellationToken,
+        int copyMinRows = PostgreSqlDialect.DefaultCopyMinRows)
     {
         try
         {
@@ -58,7 +61,7 @@ public sealed class SchoolTransaction : IAsyncDisposable
             }
 
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            return new SchoolTransaction(db, connection, transaction, provider, batchSize, now);
+            return new SchoolTransaction(db, connection, transaction, provider, batchSize, now, copyMinRows);
         }
         catch
         {

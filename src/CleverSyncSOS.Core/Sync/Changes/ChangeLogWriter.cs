@@ -3,12 +3,15 @@ using CleverSyncSOS.Persistence.Schools;
 using CleverSyncSOS.Sync.Writing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace CleverSyncSOS.Sync.Changes;
 
 /// <summary>
 /// Appends a run's record changes to the school's ChangeLog table inside the run's transaction (a run that rolls
-/// back logs nothing), in batched inserts; and removes entries older than the retention.
+/// back logs nothing), in batched inserts (on PostgreSQL, large batches by binary COPY); and removes entries older
+/// than the retention.
 /// </summary>
 public sealed class ChangeLogWriter(DbConnection connection, DbTransaction transaction, SqlDialect dialect, IModel model,
     IReadOnlyDictionary<string, int> syncIds, DateTime now) : IAsyncDisposable
@@ -19,17 +22,44 @@ public sealed class ChangeLogWriter(DbConnection connection, DbTransaction trans
     private readonly Dictionary<int, DbCommand> _inserts = [];
     private readonly int _rowsPerInsert = Math.Clamp(dialect.MaxRowsPerStatement(Columns), 1, 200);
 
+    private static readonly NpgsqlDbType[] CopyTypes =
+        [NpgsqlDbType.Integer, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.TimestampTz];
+
+    private readonly ChangeValues.Writer _json = new();
+
     public int Written { get; private set; }
 
-    public async Task AppendAsync(IReadOnlyList<RecordChange> changes, CancellationToken cancellationToken)
+    public Task AppendAsync(IReadOnlyList<RecordChange> changes, CancellationToken cancellationToken) =>
+        WriteAsync(changes.Select(change => Entry(change.EntityType, change.CleverId, change.Action, ChangeValues.Write(change.Old), ChangeValues.Write(change.New))),
+            changes.Count, cancellationToken);
+
+    /// <summary>
+    /// Logs rows as created with all their values, straight from the rows (no per-row dictionary): the bulk of a
+    /// school's first sync, where every record is new.
+    /// </summary>
+    public Task AppendCreatedAsync(string entityType, RosterTableMap map, IReadOnlyCollection<object?[]> rows, CancellationToken cancellationToken) =>
+        WriteAsync(rows.Select(row => Entry(entityType, (string)row[0]!, ChangeAction.Created, null, _json.Write(map, row))), rows.Count, cancellationToken);
+
+    private object?[] Entry(string entityType, string cleverId, string action, string? old, string? @new) =>
+        [syncIds[entityType], entityType, cleverId, action, old, @new, now];
+
+    private async Task WriteAsync(IEnumerable<object?[]> entries, int count, CancellationToken cancellationToken)
     {
-        foreach (var batch in changes.Chunk(_rowsPerInsert))
+        using var activity = Observability.CleverSyncTelemetry.ActivitySource.StartActivity("ChangeLogWrite");
+        activity?.SetTag("cleversync.rows", count);
+        if (dialect is PostgreSqlDialect { CopyMinRows: > 0 } postgres && count >= postgres.CopyMinRows && connection is NpgsqlConnection npgsql)
+        {
+            var copy = $"COPY {dialect.Quote(_table)} ({string.Join(", ", _columns.Select(dialect.Quote))}) FROM STDIN (FORMAT BINARY)";
+            Written += (int)await PostgreSqlCopy.ImportAsync(npgsql, copy, entries, CopyTypes, cancellationToken);
+            return;
+        }
+
+        foreach (var batch in entries.Chunk(_rowsPerInsert))
         {
             var command = await InsertCommandAsync(batch.Length, cancellationToken);
             for (var r = 0; r < batch.Length; r++)
             {
-                var change = batch[r];
-                object?[] values = [syncIds[change.EntityType], change.EntityType, change.CleverId, change.Action, ChangeValues.Write(change.Old), ChangeValues.Write(change.New), now];
+                var values = batch[r];
                 for (var c = 0; c < Columns; c++)
                 {
                     command.Parameters[r * Columns + c].Value = values[c] ?? DBNull.Value;

@@ -25,19 +25,51 @@ public static class ChangeValues
             w.WriteStartObject();
             foreach (var (name, value) in values)
             {
-                switch (value)
-                {
-                    case null: w.WriteNull(name); break;
-                    case bool b: w.WriteBoolean(name, b); break;
-                    case DateTime d: w.WriteString(name, DateTime.SpecifyKind(d, DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture)); break;
-                    default: w.WriteString(name, Convert.ToString(value, CultureInfo.InvariantCulture)); break;
-                }
+                WriteValue(w, name, value);
             }
 
             w.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteValue(Utf8JsonWriter w, string name, object? value)
+    {
+        switch (value)
+        {
+            case null: w.WriteNull(name); break;
+            case bool b: w.WriteBoolean(name, b); break;
+            case DateTime d: w.WriteString(name, DateTime.SpecifyKind(d, DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture)); break;
+            default: w.WriteString(name, Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+        }
+    }
+
+    /// <summary>
+    /// Writes a whole row (every column by property name, key first: what <see cref="RowDiff.Values"/> gives) with one
+    /// reused buffer; the same JSON as <see cref="Write(IReadOnlyDictionary{string, object?}?)"/>. Not thread-safe.
+    /// </summary>
+    public sealed class Writer
+    {
+        private readonly ArrayBufferWriter<byte> _buffer = new(512);
+        private readonly Utf8JsonWriter _json;
+
+        public Writer() => _json = new Utf8JsonWriter(_buffer);
+
+        public string Write(RosterTableMap map, object?[] row)
+        {
+            _buffer.ResetWrittenCount();
+            _json.Reset(_buffer);
+            _json.WriteStartObject();
+            for (var i = 0; i < row.Length; i++)
+            {
+                WriteValue(_json, map.Properties[i].Name, row[i]);
+            }
+
+            _json.WriteEndObject();
+            _json.Flush();
+            return Encoding.UTF8.GetString(_buffer.WrittenSpan);
+        }
     }
 
     /// <summary>The values of a logged JSON object, typed by the table's properties (unknown names are ignored).</summary>

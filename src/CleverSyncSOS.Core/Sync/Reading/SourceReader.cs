@@ -4,7 +4,6 @@ using CleverSyncSOS.Clever;
 using CleverSyncSOS.Sync.Entities;
 using CleverSyncSOS.Sync.Writing;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace CleverSyncSOS.Sync.Reading;
 
@@ -14,12 +13,11 @@ namespace CleverSyncSOS.Sync.Reading;
 /// match (a teacher in the student pages because a <c>next</c> link dropped <c>role</c>) is skipped and counted as
 /// failed, never written. Either way, a record Clever lists is "seen", so it is never deleted because of its form.
 /// </summary>
-public sealed class SourceReader(CleverApiClient clever, IOptions<SyncOptions> options, ILogger<SourceReader> logger)
+public sealed class SourceReader(CleverApiClient clever, ILogger<SourceReader> logger)
 {
     public async Task<SourceReadResult> ReadAsync(CleverSource source, IReadOnlyList<(SyncEntity Entity, RosterTableMap Map)> tables, ReadScope scope,
-        DistrictCredentials district, ChannelWriter<ReadBatch> batches, bool collectIds, CancellationToken cancellationToken)
+        DistrictCredentials district, int batchSize, ChannelWriter<ReadBatch> batches, bool collectIds, CancellationToken cancellationToken)
     {
-        var batchSize = options.Value.BatchSize;
         var validators = tables.Select(t => new RecordValidator(t.Map)).ToArray();
         var tallies = tables.Select(_ => new Tally()).ToArray();
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -89,7 +87,7 @@ public sealed class SourceReader(CleverApiClient clever, IOptions<SyncOptions> o
                     }
                 }
 
-                if (rows.Any(r => r.Count >= batchSize) || seen.Any(s => s.Count >= batchSize))
+                if (Full(rows, batchSize) || Full(seen, batchSize))
                 {
                     await batches.WriteAsync(Batch(tables, rows, seen, read), cancellationToken);
                     rows = NewLists<object?[]>(tables.Count, batchSize);
@@ -113,6 +111,20 @@ public sealed class SourceReader(CleverApiClient clever, IOptions<SyncOptions> o
 
     private static ReadBatch Batch(IReadOnlyList<(SyncEntity Entity, RosterTableMap Map)> tables, List<object?[]>[] rows, List<string>[] seen, int read) =>
         new(tables.Select((t, i) => new TableRows(t.Entity, rows[i], seen[i])).ToList(), read);
+
+    // Once per record: a loop, not LINQ (no delegate or enumerator per call).
+    private static bool Full<T>(List<T>[] lists, int batchSize)
+    {
+        foreach (var list in lists)
+        {
+            if (list.Count >= batchSize)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static List<T>[] NewLists<T>(int count, int capacity) => Enumerable.Range(0, count).Select(_ => new List<T>(capacity)).ToArray();
 

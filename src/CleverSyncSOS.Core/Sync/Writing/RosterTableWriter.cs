@@ -1,15 +1,21 @@
 using System.Data.Common;
 using CleverSyncSOS.Sync.Changes;
+using Npgsql;
 
 namespace CleverSyncSOS.Sync.Writing;
 
 /// <summary>
 /// Batched native upserts into one roster table inside the caller's transaction. No change tracking: rows
-/// go straight to prepared statements, and a row whose values did not change is not written at all.
+/// go straight to prepared statements (on PostgreSQL, a batch of <see cref="PostgreSqlDialect.CopyMinRows"/> rows or more
+/// goes by binary COPY and one merge), and a row whose values did not change is not written at all.
 /// </summary>
 public sealed class RosterTableWriter(DbConnection connection, DbTransaction transaction, SqlDialect dialect, RosterTableMap map, int batchSize, DateTime now)
     : IAsyncDisposable
 {
+    private readonly PostgreSqlCopyUpsert? _copy = dialect is PostgreSqlDialect { CopyMinRows: > 0 } postgres && connection is NpgsqlConnection npgsql
+        ? new PostgreSqlCopyUpsert(npgsql, (NpgsqlTransaction)transaction, postgres, map, now)
+        : null;
+
     private readonly Dictionary<int, DbCommand> _upserts = [];
     private readonly Dictionary<int, DbCommand> _seen = [];
     private readonly int _rowsPerUpsert = Math.Min(batchSize, dialect.MaxRowsPerStatement(map.DataColumns.Count + 1));
@@ -21,8 +27,15 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
         using var activity = Observability.CleverSyncTelemetry.ActivitySource.StartActivity("WriteBatch");
         activity?.SetTag("cleversync.table", map.Table);
         activity?.SetTag("cleversync.rows", rows.Count);
+        var distinct = Distinct(rows);
+        if (_copy is not null && distinct.Count >= ((PostgreSqlDialect)dialect).CopyMinRows)
+        {
+            activity?.SetTag("cleversync.copy", true);
+            return await _copy.UpsertAsync(distinct, cancellationToken);
+        }
+
         var affected = 0;
-        foreach (var batch in Distinct(rows).Chunk(_rowsPerUpsert))
+        foreach (var batch in distinct.Chunk(_rowsPerUpsert))
         {
             var command = await UpsertCommandAsync(batch.Length, cancellationToken);
             for (var r = 0; r < batch.Length; r++)
@@ -186,6 +199,11 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
 
     public async ValueTask DisposeAsync()
     {
+        if (_copy is not null)
+        {
+            await _copy.DisposeAsync();
+        }
+
         foreach (var command in _upserts.Values.Concat(_seen.Values))
         {
             await command.DisposeAsync();
@@ -193,7 +211,7 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
     }
 
     // A key may come twice in one batch (duplicates across Clever pages, or several events); the last one wins.
-    private static IEnumerable<object?[]> Distinct(IReadOnlyList<object?[]> rows)
+    private static IReadOnlyCollection<object?[]> Distinct(IReadOnlyList<object?[]> rows)
     {
         var byKey = new Dictionary<string, object?[]>(rows.Count, StringComparer.Ordinal);
         foreach (var row in rows)
