@@ -27,6 +27,7 @@ public sealed class SourceReader(CleverApiClient clever, IOptions<SyncOptions> o
         var seen = NewLists<string>(tables.Count, batchSize);
         var read = 0;
         var malformed = 0;
+        var unidentified = 0;
         try
         {
             await foreach (var record in source.ReadAsync(clever, district, scope.CleverSchoolId, cancellationToken))
@@ -42,6 +43,10 @@ public sealed class SourceReader(CleverApiClient clever, IOptions<SyncOptions> o
                     if (unreadable.Id is { Length: > 0 } unreadableId && RecordValidator.IsStorableKey(unreadableId))
                     {
                         seen[0].Add(unreadableId);
+                    }
+                    else
+                    {
+                        unidentified++;
                     }
 
                     continue;
@@ -74,6 +79,10 @@ public sealed class SourceReader(CleverApiClient clever, IOptions<SyncOptions> o
                         {
                             seen[t].Add(key);
                         }
+                        else if (t == 0)
+                        {
+                            unidentified++;
+                        }
 
                         if (validators[t].Validate(row) is { } problem)
                         {
@@ -102,7 +111,7 @@ public sealed class SourceReader(CleverApiClient clever, IOptions<SyncOptions> o
             return new SourceReadResult(read,
                 tables.Select((t, i) => (t.Entity, Tally: new EntityReadTally(tallies[i].Processed, tallies[i].Failed, tallies[i].MaxLastModified)))
                     .ToDictionary(x => x.Entity, x => x.Tally),
-                ids, malformed);
+                ids, malformed, unidentified);
         }
         catch (Exception ex)
         {
