@@ -203,7 +203,8 @@ public sealed class FaultCase(SyncTestEnvironment env, CaseEvidence evidence)
                 }
             }
 
-            var lost = run.LostMidCase + Lost(before, await run.TruthAsync(), await run.ActiveIdsAsync());
+            // Nothing there before the case (no baseline): nothing to lose, and no need to read Clever again.
+            var lost = run.LostMidCase + (before.Values.All(ids => ids.Count == 0) ? 0 : Lost(before, await run.TruthAsync(), await run.ActiveIdsAsync()));
             recorded = recorded with { Result = result, RecordsLost = lost };
             if (setup.Converge)
             {
