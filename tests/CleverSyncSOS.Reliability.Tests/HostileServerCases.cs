@@ -63,6 +63,7 @@ public sealed class HostileServerCases(ITestOutputHelper output)
         {
             run.Proxy.Rewrite = RewriteStudentPages(IsLaterPage, (page, context) => SetNext(page, context.Request.Path.Value + context.Request.QueryString.Value));
             var result = await FullSyncFailsAsync(run);
+            Assert.Contains("leads back to a page already read", result, StringComparison.Ordinal);
             Assert.True(run.Proxy.Requests.Count < 200, $"{run.Proxy.Requests.Count} requests");
             return result;
         });
@@ -74,6 +75,7 @@ public sealed class HostileServerCases(ITestOutputHelper output)
             await using var bystander = await HostileCleverProxy.StartAsync(upstream: null);
             run.Proxy.Rewrite = RewriteStudentPages(_ => true, (page, context) => SetNext(page, new Uri(bystander.BaseUrl, context.Request.Path.Value + "?starting_after=x").ToString()));
             var result = await FullSyncFailsAsync(run);
+            Assert.Contains("not to the configured Clever server", result, StringComparison.Ordinal);
             Assert.Empty(bystander.Requests);
             return result + " (bystander got 0 requests)";
         });
@@ -193,7 +195,9 @@ public sealed class HostileServerCases(ITestOutputHelper output)
                     await HostileCleverProxy.DripAsync(context, answer.Body);
                     return true;
                 };
-                return await FullSyncFailsAsync(run);
+                var result = await FullSyncFailsAsync(run);
+                Assert.Contains("did not answer", result, StringComparison.Ordinal);
+                return result;
             });
 
     [Fact]
@@ -212,11 +216,14 @@ public sealed class HostileServerCases(ITestOutputHelper output)
                     await HostileCleverProxy.DripAsync(context, answer.Body);
                     return true;
                 };
-                return await FullSyncFailsAsync(run);
+                var result = await FullSyncFailsAsync(run);
+                Assert.Contains("did not answer in time", result, StringComparison.Ordinal);
+                return result;
             });
 
     [Theory]
     [InlineData("{}")]
+    [InlineData("{\"data\": null}")]
     [InlineData("{\"data\": null, \"links\": []}")]
     public Task A_page_without_a_data_array_is_a_failed_read_not_an_empty_roster(string body) =>
         Case($"200 with {body}", $"student pages of a 6-student school answer {body}", "Failed (below the guard's minimum, so only this protects the roster), nothing deleted",
@@ -232,7 +239,9 @@ public sealed class HostileServerCases(ITestOutputHelper output)
                     await HostileCleverProxy.WriteAsync(context, answer with { Body = body });
                     return true;
                 };
-                return await FullSyncFailsAsync(run);
+                var result = await FullSyncFailsAsync(run);
+                Assert.Contains("no data array", result, StringComparison.Ordinal);
+                return result;
             });
 
     [Fact]
