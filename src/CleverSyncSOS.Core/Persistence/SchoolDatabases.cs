@@ -52,6 +52,30 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
         return db;
     }
 
+    /// <summary>Closes idle pooled connections to the school's database, so the next open sees the database as it is now.</summary>
+    public async Task ReleaseConnectionsAsync(School school, CancellationToken cancellationToken)
+    {
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            // Idle SQLite connections are cheap to reopen, and a file's pool key depends on how it was opened: all go.
+            SqliteConnection.ClearAllPools();
+            return;
+        }
+
+        try
+        {
+            var connectionString = await ConnectionStringAsync(school, cancellationToken, create: false);
+            if (Provider == DatabaseProvider.PostgreSql)
+            {
+                NpgsqlConnection.ClearPool(new NpgsqlConnection(connectionString));
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or SecretNotFoundException)
+        {
+            // Nothing to release when the connection string itself cannot be had.
+        }
+    }
+
     /// <summary>
     /// A context on the school's database as it is: nothing is created or migrated (fleet status and migration).
     /// Unpooled when <paramref name="pooled"/> is false, so visiting hundreds of databases once leaves no idle connections behind.
@@ -142,6 +166,11 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
             }
 
             return new SqliteConnectionStringBuilder(runtime) { Mode = SqliteOpenMode.ReadWrite }.ToString();
+        }
+
+        if (Directory.Exists(file))
+        {
+            throw new IOException($"The school's database {file} is a folder, not a file: move the folder away and the next sync creates the database.");
         }
 
         if (dataDirectory.Contains(file))

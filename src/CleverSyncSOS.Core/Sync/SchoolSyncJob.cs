@@ -67,7 +67,15 @@ public sealed partial class SchoolSyncJob(
         catch (Exception ex)
         {
             error = $"{Describe(ex)} Nothing was changed in the school's database.";
-            LogFailed(logger, ex, school.Name, error);
+            // A failure the message explains in full (Clever's answer, the database's error) is logged without its stack
+            // trace: the operator reads a reason, not a trace; anything unexpected keeps it.
+            LogFailed(logger, IsExplained(ex) ? null : ex, school.Name, error);
+            if (DatabaseFailure(ex) is not null)
+            {
+                // A pooled connection may carry the fault (SQLite opens a file it cannot write read-only, and keeps it so):
+                // the next run opens afresh and so sees a repaired database.
+                await schoolDatabases.ReleaseConnectionsAsync(school, CancellationToken.None);
+            }
         }
 
         if (error is not null)
@@ -193,8 +201,28 @@ public sealed partial class SchoolSyncJob(
         HttpRequestException => $"Could not reach Clever: {ex.Message}",
         TimeoutException or TaskCanceledException => "A request to Clever timed out.",
         Microsoft.EntityFrameworkCore.DbUpdateException or System.Data.Common.DbException => $"The school's database failed: {ex.GetBaseException().Message}",
+        _ when DatabaseFailure(ex) is { } database => $"The school's database failed: {database.Message}" +
+            (database.InnerException is { } cause && cause != database ? $" ({cause.Message})" : ""),
         _ => $"{ex.GetType().Name}: {ex.Message}",
     };
+
+    private static bool IsExplained(Exception ex) =>
+        ex is Authentication.CleverAuthenticationException or CleverApiException or Credentials.SecretNotFoundException or HttpRequestException or TimeoutException
+        || DatabaseFailure(ex) is not null;
+
+    /// <summary>The database's own error inside a wrapper (EF Core's "transient failure" retry gives up with an InvalidOperationException).</summary>
+    private static System.Data.Common.DbException? DatabaseFailure(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is System.Data.Common.DbException database)
+            {
+                return database;
+            }
+        }
+
+        return null;
+    }
 
     private static void Record(SchoolSyncResult result, Activity? activity)
     {
@@ -222,7 +250,7 @@ public sealed partial class SchoolSyncJob(
     private static partial void LogFinished(ILogger logger, string schoolName, string status, double seconds);
 
     [LoggerMessage(EventId = 2203, Level = LogLevel.Error, Message = "The sync of {SchoolName} failed: {Reason}")]
-    private static partial void LogFailed(ILogger logger, Exception exception, string schoolName, string reason);
+    private static partial void LogFailed(ILogger logger, Exception? exception, string schoolName, string reason);
 
     [LoggerMessage(EventId = 2204, Level = LogLevel.Warning, Message = "The event cursor of {SchoolName} is no longer kept by Clever ({Detail}); comparing a full read instead")]
     private static partial void LogCursorExpired(ILogger logger, string schoolName, string detail);

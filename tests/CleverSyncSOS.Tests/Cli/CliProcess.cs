@@ -27,20 +27,7 @@ public static class CliProcess
 {
     public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? environment, string? stdin, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet", ["exec", typeof(CleverSyncCommandLine).Assembly.Location, .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        // Wide enough that tables and messages are not wrapped mid-word.
-        start.Environment["COLUMNS"] = "240";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
+        using var process = Start(environment, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null)
@@ -61,6 +48,25 @@ public static class CliProcess
         }
 
         return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts the executable with its standard streams redirected, for a test that stops it itself (kill -9).</summary>
+    public static Process Start(IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", ["exec", typeof(CleverSyncCommandLine).Assembly.Location, .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        // Wide enough that tables and messages are not wrapped mid-word.
+        start.Environment["COLUMNS"] = "240";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[key] = value;
+        }
+
+        return Process.Start(start)!;
     }
 
     /// <summary>Environment variables that point the executable at a Clever-compatible server.</summary>

@@ -10,5 +10,9 @@ namespace CleverSyncSOS.Tests.Fleet;
 public static class CleverSyncCli
 {
     public static Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?> settings, string? stdin, params string[] args) =>
-        CliProcess.RunAsync(settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value), stdin, args);
+        CliProcess.RunAsync(Environment(settings), stdin, args);
+
+    /// <summary>The settings as the process's environment variables.</summary>
+    public static Dictionary<string, string?> Environment(IReadOnlyDictionary<string, string?> settings) =>
+        settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
 }

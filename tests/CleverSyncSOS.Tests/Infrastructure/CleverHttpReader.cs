@@ -8,7 +8,7 @@ namespace CleverSyncSOS.Tests.Infrastructure;
 /// Reads what a Clever-compatible server serves, over HTTP, with its own minimal JSON handling: tests compare
 /// the databases with this, never with the production client or the simulator's memory.
 /// </summary>
-public sealed class CleverHttpReader(Uri baseUrl, string clientId, string clientSecret, string districtId) : IDisposable
+public sealed class CleverHttpReader(Uri baseUrl, string clientId, string clientSecret, string districtId, int pageSize = 100) : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = baseUrl };
 
@@ -31,7 +31,7 @@ public sealed class CleverHttpReader(Uri baseUrl, string clientId, string client
     {
         var token = await GetTokenAsync();
         var people = new List<Person>();
-        string? next = $"v3.0/schools/{schoolId}/users?role={role}&limit=100";
+        string? next = $"v3.0/schools/{schoolId}/users?role={role}&limit={pageSize}";
         while (next is not null)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, next.StartsWith('/') ? next[1..] : next);
@@ -51,7 +51,7 @@ public sealed class CleverHttpReader(Uri baseUrl, string clientId, string client
             // A server's links may carry only the cursor: the role asked for is kept.
             if (next is not null && !next.Contains("role=", StringComparison.Ordinal))
             {
-                next += $"&role={role}&limit=100";
+                next += $"&role={role}&limit={pageSize}";
             }
         }
 

@@ -59,7 +59,19 @@ public sealed class HostileCleverProxy : IAsyncDisposable
             request.Headers.TryAddWithoutValidation("Authorization", context.Request.Headers.Authorization.ToString());
         }
 
-        using var response = await _upstream.SendAsync(request, context.RequestAborted);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _upstream.SendAsync(request, context.RequestAborted);
+        }
+        catch (HttpRequestException)
+        {
+            // The upstream dropped the connection: so does the proxy (an answer here would turn a drop into a 500).
+            context.Abort();
+            return;
+        }
+
+        using var _ = response;
         var headers = response.Headers.Where(h => !HopByHop.Contains(h.Key))
             .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
         var answer = new Answer(response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync(context.RequestAborted), headers);

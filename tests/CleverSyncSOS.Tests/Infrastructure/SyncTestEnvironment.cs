@@ -140,7 +140,7 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
         return await db.SyncHistory.AsNoTracking().Where(h => h.SchoolId == school.SchoolId).OrderBy(h => h.SyncId).ToListAsync();
     }
 
-    public CleverHttpReader Reader() => new(Simulator.BaseUrl, District.ClientId, Simulator.Districts[0].ClientSecret, District.Id);
+    public CleverHttpReader Reader(int pageSize = 100) => new(Simulator.BaseUrl, District.ClientId, Simulator.Districts[0].ClientSecret, District.Id, pageSize);
 
     public async ValueTask DisposeAsync()
     {

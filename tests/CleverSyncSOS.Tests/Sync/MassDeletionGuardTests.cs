@@ -17,4 +17,13 @@ public sealed class MassDeletionGuardTests
     {
         Assert.Equal(holds, MassDeletionGuard.Holds(missing, total, Options));
     }
+
+    [Theory]
+    [InlineData(4, 4, true)]    // a small table emptied: held, although under the minimum
+    [InlineData(3, 4, false)]
+    [InlineData(0, 0, false)]
+    public void A_removal_that_empties_the_table_is_recognised_whatever_its_size(long missing, long total, bool empties)
+    {
+        Assert.Equal(empties, MassDeletionGuard.Empties(missing, total));
+    }
 }

@@ -40,6 +40,15 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
                 {
                     unreadable.Add(source.Key);
                 }
+
+                // A record without a usable id may be any of the rows not seen: none of them is deleted this run.
+                if (result.Unidentified > 0)
+                {
+                    foreach (var table in source)
+                    {
+                        table.Hold($"{result.Unidentified} {table.Entity.Plural} came without a usable id, so no {table.Entity.Plural} were deleted this run.");
+                    }
+                }
             }
 
             // A record that could not be read hides what hangs off it: its children are kept, not deleted, this run.
@@ -164,6 +173,11 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
 
         if (table.Entity.Deletion == DeletionRule.WholeTable)
         {
+            if (MassDeletionGuard.Empties(missing, table.CountBefore) && !MassDeletionGuard.Holds(missing, table.CountBefore, sync))
+            {
+                return $"Mass-deletion guard: this sync would delete all {table.CountBefore} {table.Entity.Plural}, leaving none, so nothing was deleted. {rerun}";
+            }
+
             return MassDeletionGuard.Holds(missing, table.CountBefore, sync)
                 ? $"Mass-deletion guard: this sync would delete {missing} of {table.CountBefore} {table.Entity.Plural} " +
                   $"({MassDeletionGuard.Share(missing, table.CountBefore):F0} %), more than the {sync.MassDeletionThresholdPercent} % allowed, so nothing was deleted. {rerun}"

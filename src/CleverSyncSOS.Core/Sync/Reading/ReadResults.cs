@@ -14,5 +14,8 @@ public sealed record EntityReadTally(int Processed, int Failed, DateTime? MaxLas
 /// <summary>
 /// A complete read of one source: the tally per entity, the ids of the records read (a parent's groups), and how many
 /// records could not be read at all (their children's rows cannot be known, so none are deleted).
+/// <paramref name="Unidentified"/> counts records without a usable id: which row each stands for is unknown, so none of
+/// the source's own rows are deleted either.
 /// </summary>
-public sealed record SourceReadResult(int Read, IReadOnlyDictionary<SyncEntity, EntityReadTally> Entities, IReadOnlySet<string> RecordIds, int Malformed);
+public sealed record SourceReadResult(int Read, IReadOnlyDictionary<SyncEntity, EntityReadTally> Entities, IReadOnlySet<string> RecordIds, int Malformed,
+    int Unidentified);

@@ -25,6 +25,7 @@ public sealed class SourceReader(CleverApiClient clever, ILogger<SourceReader> l
         var seen = NewLists<string>(tables.Count, batchSize);
         var read = 0;
         var malformed = 0;
+        var unidentified = 0;
         try
         {
             await foreach (var record in source.ReadAsync(clever, district, scope.CleverSchoolId, cancellationToken))
@@ -40,6 +41,10 @@ public sealed class SourceReader(CleverApiClient clever, ILogger<SourceReader> l
                     if (unreadable.Id is { Length: > 0 } unreadableId && RecordValidator.IsStorableKey(unreadableId))
                     {
                         seen[0].Add(unreadableId);
+                    }
+                    else
+                    {
+                        unidentified++;
                     }
 
                     continue;
@@ -72,6 +77,10 @@ public sealed class SourceReader(CleverApiClient clever, ILogger<SourceReader> l
                         {
                             seen[t].Add(key);
                         }
+                        else if (t == 0)
+                        {
+                            unidentified++;
+                        }
 
                         if (validators[t].Validate(row) is { } problem)
                         {
@@ -100,7 +109,7 @@ public sealed class SourceReader(CleverApiClient clever, ILogger<SourceReader> l
             return new SourceReadResult(read,
                 tables.Select((t, i) => (t.Entity, Tally: new EntityReadTally(tallies[i].Processed, tallies[i].Failed, tallies[i].MaxLastModified)))
                     .ToDictionary(x => x.Entity, x => x.Tally),
-                ids, malformed);
+                ids, malformed, unidentified);
         }
         catch (Exception ex)
         {
