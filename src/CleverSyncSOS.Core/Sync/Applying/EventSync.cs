@@ -117,7 +117,8 @@ public sealed partial class EventSync(IOptions<SyncOptions> options, ILogger<Eve
         foreach (var (table, changes) in pending)
         {
             var holder = table.Entity.Parent is { } parent ? pending.Keys.FirstOrDefault(t => t.Entity == parent) ?? table : table;
-            var ask = changes.Where(c => c.Value.State == Belongs.IfHeld || (holder != table && c.Value.Rows is null)).Select(c => c.Key).ToList();
+            // Most events of a district are about other schools' records: what is not held is neither removed nor updated here.
+            var ask = changes.Where(c => c.Value.State == Belongs.IfHeld || c.Value.Rows is null).Select(c => c.Key).ToList();
             held[table] = ask.Count == 0 ? [] : await holder.HeldAsync(ask, cancellationToken);
         }
 
@@ -134,7 +135,7 @@ public sealed partial class EventSync(IOptions<SyncOptions> options, ILogger<Eve
                     // The group's rows that are no longer there (a student who left the section); the rest are upserted.
                     await table.DeleteGroupExceptAsync(id, write ? change.Rows!.Select(r => r[0] as string ?? "").ToList() : [], cancellationToken);
                 }
-                else if (!grouped && change.Rows is null)
+                else if (!grouped && change.Rows is null && held[table].Contains(id))
                 {
                     deletes.Add(id);
                 }
