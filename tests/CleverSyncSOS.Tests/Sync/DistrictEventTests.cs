@@ -140,6 +140,33 @@ public sealed class DistrictEventTests
     }
 
     [Fact]
+    public async Task Schools_run_one_claimed_job_at_a_time_as_the_service_runs_them_share_one_event_read_per_district()
+    {
+        await using var env = await SyncTestEnvironment.StartAsync(District(schools: 4), behindProxy: true);
+        await env.OnboardAsync();
+        await env.SyncAsync();
+        ChangeEverySchool(env.Simulator.Store, env.District.Schools);
+        env.Proxy!.Requests.Clear();
+        var runs = env.Services.GetRequiredService<CleverSyncSOS.Runs.SyncRunStore>();
+        var orchestrator = env.Services.GetRequiredService<SyncOrchestrator>();
+        var run = await runs.CreateRunAsync(SyncTrigger.Schedule, new SyncRequest(), null, null, CancellationToken.None);
+
+        // What each school's Quartz job does: its own claim, then RunClaimedAsync with the run's id.
+        var results = new List<SchoolSyncResult>();
+        foreach (var target in await orchestrator.LoadTargetsAsync(null, null, CancellationToken.None))
+        {
+            var claim = await runs.TryClaimAsync(run.RunId, target.School.SchoolId, SyncRunStatus.Queued, CancellationToken.None);
+            Assert.True(await runs.StartAsync(claim.RowId!.Value, CancellationToken.None));
+            results.Add(await orchestrator.RunClaimedAsync(claim.RowId!.Value, run.RunId, target, new SyncRequest(), null, CancellationToken.None));
+        }
+
+        Assert.Equal(4, results.Count);
+        Assert.All(results, r => Assert.Equal((SyncType.Incremental, SyncStatus.Success), Pair(r)));
+        Assert.Single(EventRequests(env), r => r.PathAndQuery.StartsWith("/v3.0/events/", StringComparison.Ordinal));
+        await AssertDistrictEqualsCleverAsync(env);
+    }
+
+    [Fact]
     public async Task A_school_onboarded_mid_stream_starts_with_a_full_sync_while_the_others_apply_events()
     {
         await using var env = await SyncTestEnvironment.StartAsync(District());
