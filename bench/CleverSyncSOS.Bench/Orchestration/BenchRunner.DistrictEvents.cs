@@ -39,21 +39,11 @@ internal sealed partial class BenchRunner
 
     /// <summary>
     /// One district; one event before the first sync (on a teacher of the last school) so the full sync stores a real
-    /// cursor and the next runs read events. Kind readings, as the other scenarios, so figures stay comparable.
+    /// cursor and the next runs read events. The same simulator settings as the other scenarios.
     /// </summary>
     private static async Task<CleverSimulator> StartDistrictAsync(int schools, int students, int? limitPerMinute)
     {
-        var simulator = await CleverSimulator.StartAsync(new SimulatorOptions
-        {
-            Seed = 20261201,
-            Districts = 1,
-            SchoolsPerDistrict = schools,
-            StudentsPerSchool = students,
-            TeachersPerSchool = students / 20,
-            EventsEnabled = true,
-            RateLimitPerMinute = limitPerMinute ?? 1_000_000_000,
-            RateLimitWindowSeconds = 60,
-        }.Kinder());
+        var simulator = await StartSimulatorAsync(schools, students, limitPerMinute);
         var last = simulator.Districts[0].Schools[^1].Id;
         simulator.Store.UpdateUser(simulator.Store.GetUserIds(last, "teacher")[0], new JsonObject { ["name"] = new JsonObject { ["middle"] = "Bench" } });
         return simulator;
