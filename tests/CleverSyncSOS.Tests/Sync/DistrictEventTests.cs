@@ -214,6 +214,29 @@ public sealed class DistrictEventTests
         await AssertDistrictEqualsCleverAsync(env);
     }
 
+    [Fact]
+    public async Task More_new_events_than_are_kept_in_memory_make_the_run_a_full_comparison_and_the_next_run_incremental_again()
+    {
+        await using var env = await SyncTestEnvironment.StartAsync(District(), s => s["CleverSyncSOS:Sync:MaxBufferedEvents"] = "100");
+        await env.OnboardAsync();
+        await env.SyncAsync();
+        for (var i = 0; i < 12; i++)
+        {
+            ChangeEverySchool(env.Simulator.Store, env.District.Schools, round: i); // 9 events each time: 108 in all
+        }
+
+        var beyond = await env.SyncAsync();
+
+        Assert.All(beyond, r => Assert.Equal((SyncType.Reconciliation, SyncStatus.Success), Pair(r)));
+        await AssertDistrictEqualsCleverAsync(env);
+        ChangeEverySchool(env.Simulator.Store, env.District.Schools);
+
+        var next = await env.SyncAsync();
+
+        Assert.All(next, r => Assert.Equal((SyncType.Incremental, SyncStatus.Success), Pair(r)));
+        await AssertDistrictEqualsCleverAsync(env);
+    }
+
     private static (SyncType, string) Pair(SchoolSyncResult result) => (result.SyncType, result.Status);
 
     /// <summary>Moves a student of <paramref name="from"/> (in no other school) to <paramref name="to"/>, classes included: one users.updated naming the new school only, two sections.updated.</summary>
@@ -232,13 +255,13 @@ public sealed class DistrictEventTests
     }
 
     /// <summary>An addition, an edit and a removal in each school: three events per school.</summary>
-    private static void ChangeEverySchool(SimulatorStore store, IEnumerable<SimulatedSchool> schools)
+    private static void ChangeEverySchool(SimulatorStore store, IEnumerable<SimulatedSchool> schools, int round = 0)
     {
         foreach (var school in schools)
         {
             var students = store.GetUserIds(school.Id, "student");
             store.AddStudent(school.Id);
-            store.UpdateUser(students[1], new JsonObject { ["name"] = new JsonObject { ["last"] = "Lovelace" + students.Count } });
+            store.UpdateUser(students[1], new JsonObject { ["name"] = new JsonObject { ["last"] = $"Lovelace{students.Count}-{round}" } });
             store.RemoveUser(students[2]);
         }
     }

@@ -17,7 +17,7 @@ public sealed class SchoolTransaction : IAsyncDisposable
     private readonly DbConnection _connection;
     private readonly SqlDialect _dialect;
     private readonly int _batchSize;
-    private DbTransaction _transaction;
+    private readonly DbTransaction _transaction;
 
     private SchoolTransaction(SchoolDbContext db, DbConnection connection, DbTransaction transaction, DatabaseProvider provider, int batchSize, DateTime now)
     {
@@ -71,14 +71,6 @@ public sealed class SchoolTransaction : IAsyncDisposable
     public RosterTableWriter Writer(RosterTableMap map) => new(_connection, _transaction, _dialect, map, _batchSize, Now);
 
     public Task CommitAsync(CancellationToken cancellationToken) => _transaction.CommitAsync(cancellationToken);
-
-    /// <summary>Undoes every write so far and starts a fresh transaction (for the fallback re-read).</summary>
-    public async Task RestartAsync(CancellationToken cancellationToken)
-    {
-        await _transaction.RollbackAsync(cancellationToken);
-        await _transaction.DisposeAsync();
-        _transaction = await _connection.BeginTransactionAsync(cancellationToken);
-    }
 
     public async ValueTask DisposeAsync()
     {
