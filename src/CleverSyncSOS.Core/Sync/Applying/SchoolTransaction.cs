@@ -75,6 +75,18 @@ public sealed class SchoolTransaction : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _transaction.DisposeAsync(); // rolls back when not committed
+        // A school's database is synced once a run: a pooled connection would only keep its page cache (SQLite) or a
+        // server connection (PostgreSQL) alive per school, and a fleet's memory and connections would grow with its size.
+        switch (_connection)
+        {
+            case Microsoft.Data.Sqlite.SqliteConnection sqlite:
+                Microsoft.Data.Sqlite.SqliteConnection.ClearPool(sqlite);
+                break;
+            case Npgsql.NpgsqlConnection postgres:
+                Npgsql.NpgsqlConnection.ClearPool(postgres);
+                break;
+        }
+
         await _db.DisposeAsync();
     }
 }
