@@ -22,7 +22,7 @@ public static class Program
                   --quick        small sizes, under a minute
                   --micro [...]  BenchmarkDotNet micro benchmarks; further arguments go to BenchmarkDotNet (default --filter *)
                   --out DIR      where latest.md and latest.json go (default: bench/results of this repository)
-                  --only A,B     run only these workers: full, district, ratelimit, naive, rawfetch, rawwrite, or e.g. full/PostgreSql
+                  --only A,B     run only these workers: full, district, ratelimit, naive, rawfetch, rawwrite, events, fleet, or e.g. full/PostgreSql
                 PostgreSQL rows run when CLEVERSYNC_TEST_POSTGRES holds a server connection string, and are skipped otherwise.
                 """);
             return 0;

@@ -157,6 +157,8 @@ public static class DependencyInjection
         services.AddScoped<Sync.Reading.SourceReader>();
         services.AddScoped<Sync.Applying.FullSync>();
         services.AddScoped<Sync.Applying.EventSync>();
+        services.AddScoped<Sync.Events.DistrictEventReader>();
+        services.AddSingleton<Sync.Events.DistrictEventFeeds>();
         services.AddSingleton<Sync.Changes.ChangeLogReader>();
         services.AddScoped<Sync.Undo.RunUndo>();
         services.AddSingleton<Runs.InstanceIdentity>();

@@ -44,9 +44,7 @@ public sealed class SimulatorOptions
     // option away. The README's table lists every one with its source. Kinder() turns every one the kind way.
 
     /// <summary>Which schools a users.updated event is listed under by the events <c>school</c> filter.</summary>
-    /// <remarks>The one kind default for now: the sync reads a move from the new school's events only once the
-    /// District events work lands; then this default turns harsh like the others.</remarks>
-    public EventSchoolFilter EventSchoolFilter { get; set; } = EventSchoolFilter.FormerAndCurrentSchools;
+    public EventSchoolFilter EventSchoolFilter { get; set; } = EventSchoolFilter.CurrentSchoolsOnly;
 
     /// <summary>How <c>starting_after</c> with an event id no longer kept (or unknown) is answered.</summary>
     public ExpiredCursorAnswer ExpiredCursor { get; set; } = ExpiredCursorAnswer.FromOldestKept;

@@ -82,5 +82,33 @@ public sealed class RawCleverReader : IDisposable
         await ReadSchoolUsersAsync(schoolId, "student", pageSize, null, cancellationToken)
         + await ReadSchoolUsersAsync(schoolId, "teacher", pageSize, null, cancellationToken);
 
+    /// <summary>
+    /// The requests a read of one school's events after <paramref name="cursor"/> takes, as the service read them before
+    /// district streams (a look-up of the cursor event, then every page of <c>events?school=</c>): the per-school baseline.
+    /// </summary>
+    public async Task<int> CountSchoolEventRequestsAsync(string schoolId, string cursor, int pageSize, CancellationToken cancellationToken)
+    {
+        var apiBase = new Uri(_http.BaseAddress!, "v3.0/");
+        var requests = 0;
+        Uri? next = new(apiBase, $"events/{Uri.EscapeDataString(cursor)}");
+        var first = new Uri(apiBase, $"events?school={Uri.EscapeDataString(schoolId)}&limit={pageSize}&starting_after={Uri.EscapeDataString(cursor)}");
+        while (next is not null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, next);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+            using var response = await _http.SendAsync(request, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            using var page = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            var isCheck = requests++ == 0;
+            next = isCheck ? first
+                : page.RootElement.GetProperty("data").GetArrayLength() > 0 && page.RootElement.TryGetProperty("links", out var links)
+                  && links.EnumerateArray().FirstOrDefault(l => l.GetProperty("rel").GetString() == "next") is { ValueKind: JsonValueKind.Object } link
+                    ? new Uri(apiBase, link.GetProperty("uri").GetString()!)
+                    : null;
+        }
+
+        return requests;
+    }
+
     public void Dispose() => _http.Dispose();
 }

@@ -14,7 +14,7 @@ namespace CleverSyncSOS.Bench.Orchestration;
 /// and its workers share the machine's cores, as the service and Clever's network would not; every figure,
 /// ours and the baselines alike, is measured under that same arrangement.
 /// </summary>
-internal sealed class BenchRunner(BenchProfile profile, string resultsDirectory, string command, TextWriter log, IReadOnlySet<string>? only = null)
+internal sealed partial class BenchRunner(BenchProfile profile, string resultsDirectory, string command, TextWriter log, IReadOnlySet<string>? only = null)
 {
     private static readonly TimeSpan WorkerTimeout = TimeSpan.FromMinutes(20);
     private readonly RunResults _results = new();
@@ -46,6 +46,7 @@ internal sealed class BenchRunner(BenchProfile profile, string resultsDirectory,
                 await RunClassesAsync(cancellationToken);
                 await RunDistrictAsync(cancellationToken);
                 await RunRateLimitedAsync(cancellationToken);
+                await RunDistrictEventsAsync(cancellationToken);
             }
         }
         finally

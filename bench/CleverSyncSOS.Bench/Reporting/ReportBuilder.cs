@@ -5,7 +5,7 @@ using CleverSyncSOS.Bench.Orchestration;
 namespace CleverSyncSOS.Bench.Reporting;
 
 /// <summary>Turns a run's measurements into the rows, the ratios and the target checks.</summary>
-internal sealed class ReportBuilder(BenchProfile profile, RunResults results, string command, string postgresStatus)
+internal sealed partial class ReportBuilder(BenchProfile profile, RunResults results, string command, string postgresStatus)
 {
     private const string Sqlite = "Sqlite";
     private const string Postgres = "PostgreSql";
@@ -155,6 +155,7 @@ internal sealed class ReportBuilder(BenchProfile profile, RunResults results, st
             }
         }
 
+        AddDistrictEventChecks(ratios, targets, notes);
         notes.Add($"Classes: a school of {profile.ClassesStudents:N0} students with {profile.ClassesSections:N0} sections, {profile.ClassesSectionsPerStudent} a student; records = students, teachers, terms, courses, sections and enrollments. changeLogCostRatio = time with the change log / time without (a first full sync, so every record is logged as created).");
 
         if (profile.Name == "quick")
@@ -219,6 +220,8 @@ internal sealed class ReportBuilder(BenchProfile profile, RunResults results, st
         {
             rows.Add(Row($"Rate-limited, page {page:N0}", Sqlite, profile.RateLimitStudents, "ratelimit", $"rate-limited-page{page}"));
         }
+
+        rows.AddRange(DistrictEventRows());
 
         return rows;
     }

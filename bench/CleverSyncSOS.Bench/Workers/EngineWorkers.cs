@@ -117,7 +117,7 @@ internal static class EngineWorkers
         new(simulatorUrl, request.WorkDirectory, Enum.Parse<DatabaseProvider>(request.Provider), request.PostgresServer, request.PostgresPrefix,
             pageSize ?? request.PageSize, services, request.SyncSections, request.ChangeLog);
 
-    private static async Task<Measurement> MeasureSyncAsync(string name, SyncHarness harness, string? school, bool memory, CancellationToken cancellationToken)
+    internal static async Task<Measurement> MeasureSyncAsync(string name, SyncHarness harness, string? school, bool memory, CancellationToken cancellationToken)
     {
         var before = await harness.Admin.GetStatsAsync(cancellationToken);
         var probe = memory ? MemoryProbe.Start() : null;
@@ -170,7 +170,7 @@ internal static class EngineWorkers
         }
     }
 
-    private static void Add(WorkerResult result, WorkerLog log, Measurement m)
+    internal static void Add(WorkerResult result, WorkerLog log, Measurement m)
     {
         result.Measurements.Add(m);
         log.Write(m);

@@ -34,6 +34,8 @@ internal static class WorkerHost
                 "full" => EngineWorkers.FullAsync(request, result, log, cancel.Token),
                 "district" => EngineWorkers.DistrictAsync(request, result, log, cancel.Token),
                 "ratelimit" => EngineWorkers.RateLimitedAsync(request, result, log, cancel.Token),
+                "events" => DistrictEventWorkers.EventsAsync(request, result, log, cancel.Token),
+                "fleet" => DistrictEventWorkers.FleetAsync(request, result, log, cancel.Token),
                 "naive" => BaselineWorkers.NaiveAsync(request, result, log, cancel.Token),
                 "rawfetch" => BaselineWorkers.RawFetchAsync(request, result, log, cancel.Token),
                 "rawwrite" => BaselineWorkers.RawWriteAsync(request, result, log, cancel.Token),

@@ -78,23 +78,24 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
     }
 
     /// <summary>
-    /// Events of one school after <paramref name="startingAfter"/> ("" = from the oldest kept), oldest first, for
-    /// several record types at once (<c>users</c>, <c>sections</c>, ...), so one cursor covers them all. Each type is
-    /// its own <c>record_type</c> parameter, the form Clever documents.
+    /// The district's events after <paramref name="startingAfter"/> ("" = from the oldest kept), oldest first, every
+    /// record type, without a <c>school</c> filter: the district token already limits them to its district, and Clever's
+    /// <c>school</c> filter follows a user's new school only, so a move out of a school would be missed through it.
+    /// Every type is read so that any cursor stored earlier (the newest event of any type, taken before a full read)
+    /// is found in the stream again.
     /// A cursor Clever no longer keeps is a <see cref="CleverApiException"/> with 404, however the server answers
     /// the list (a 404, a 400, or a 200 from its oldest kept event, which would silently skip events): the cursor
     /// event itself is looked up first.
     /// </summary>
-    public async IAsyncEnumerable<CleverEvent> GetSchoolEventsAsync(DistrictCredentials district, string startingAfter, string schoolId,
-        IEnumerable<string> recordTypes, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<CleverEvent> GetEventsAsync(DistrictCredentials district, string startingAfter,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (startingAfter.Length > 0)
         {
             await EnsureEventKeptAsync(district, startingAfter, cancellationToken);
         }
 
-        var types = string.Concat(recordTypes.Select(t => $"record_type={Uri.EscapeDataString(t)}&"));
-        var first = $"{EventsPath}?{types}school={Uri.EscapeDataString(schoolId)}&limit={options.Value.PageSize}"
+        var first = $"{EventsPath}?limit={options.Value.PageSize}"
             + (startingAfter.Length > 0 ? $"&starting_after={Uri.EscapeDataString(startingAfter)}" : "");
         var pages = ReadAllAsync(district, first, CleverJsonContext.Default.CleverApiResponseCleverEvent, cancellationToken);
         await using var changes = pages.GetAsyncEnumerator(cancellationToken);

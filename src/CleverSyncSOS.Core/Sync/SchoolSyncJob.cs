@@ -7,6 +7,7 @@ using CleverSyncSOS.Persistence.Session;
 using CleverSyncSOS.Sync.Applying;
 using CleverSyncSOS.Sync.Changes;
 using CleverSyncSOS.Sync.Entities;
+using CleverSyncSOS.Sync.Events;
 using CleverSyncSOS.Sync.Planning;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,8 @@ namespace CleverSyncSOS.Sync;
 /// so it never reaches another school's sync.
 /// </summary>
 public sealed partial class SchoolSyncJob(
-    CleverApiClient clever,
+    DistrictEventFeeds feeds,
+    DistrictEventReader eventReader,
     SchoolDatabases schoolDatabases,
     SyncPlanner planner,
     EntitySelector entitySelector,
@@ -113,6 +115,8 @@ public sealed partial class SchoolSyncJob(
         IReadOnlyList<SyncEntity> entities, IReadOnlyDictionary<string, int> syncIds, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         var sync = options.Value;
+        // The district's events are read (once per run, shared) before the school's transaction opens.
+        var events = await EventsAsync(target, request, plan, entities, cancellationToken);
         await using var transaction = await SchoolTransaction.OpenAsync(await schoolDatabases.OpenAsync(target.School, cancellationToken, migrate: !request.DryRun),
             schoolDatabases.Provider, sync.BatchSize, time.GetUtcNow().UtcDateTime, cancellationToken, sync.PostgreSqlCopyMinRows);
 
@@ -138,7 +142,7 @@ public sealed partial class SchoolSyncJob(
 
         try
         {
-            return await RunStepsAsync(transaction, ModeAsync, target, request, plan, entities, progress, cancellationToken);
+            return await RunStepsAsync(transaction, ModeAsync, target, request, events, entities, progress, cancellationToken);
         }
         finally
         {
@@ -150,50 +154,61 @@ public sealed partial class SchoolSyncJob(
     }
 
     private async Task<(IReadOnlyList<EntitySyncOutcome> Outcomes, string? Cursor)> RunStepsAsync(SchoolTransaction transaction, Func<Task<ApplyMode>> modeAsync,
-        SchoolSyncTarget target, SyncRequest request, SyncPlan plan, IReadOnlyList<SyncEntity> entities, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+        SchoolSyncTarget target, SyncRequest request, SchoolEvents events, IReadOnlyList<SyncEntity> entities, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        var syncType = plan.SyncType;
-        if (syncType == SyncType.Incremental && plan.EventCursor is { } cursor)
+        if (events.Pending is { } pending)
         {
-            try
-            {
-                var (outcomes, next) = await eventSync.RunAsync(transaction, target, entities, cursor, await modeAsync(), progress, cancellationToken);
-                await CommitAsync(transaction, request, cancellationToken);
-                return (outcomes, next);
-            }
-            catch (CleverApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-            {
-                // Clever keeps events for 30 days; an older cursor means a full comparison is needed.
-                LogCursorExpired(logger, target.School.Name, ex.Message);
-                await transaction.RestartAsync(cancellationToken);
-                syncType = SyncType.Reconciliation;
-            }
+            var outcomes = await eventSync.ApplyAsync(transaction, target, entities, pending, await modeAsync(), progress, cancellationToken);
+            await CommitAsync(transaction, request, cancellationToken);
+            return (outcomes, events.Cursor);
         }
 
         // Taken before the read, so a change made while the read runs is picked up by the next incremental sync.
-        var newCursor = options.Value.UseEvents ? await LatestEventIdAsync(target, cancellationToken) : null;
-        var results = await fullSync.RunAsync(transaction, target, entities, syncType, await modeAsync(), progress, cancellationToken);
+        var newCursor = events.Cursor ?? (options.Value.UseEvents
+            ? await feeds.LatestEventIdAsync(request.RunId, target, entities, eventReader, cancellationToken)
+            : null);
+        var results = await fullSync.RunAsync(transaction, target, entities, events.SyncType, await modeAsync(), progress, cancellationToken);
         await CommitAsync(transaction, request, cancellationToken);
         return (results, newCursor);
     }
 
+    /// <summary>
+    /// For an incremental sync, the district's events after the school's cursor (read once per district per run). A
+    /// cursor Clever no longer keeps, or more events than are kept in memory, make it a full comparison instead.
+    /// </summary>
+    private async Task<SchoolEvents> EventsAsync(SchoolSyncTarget target, SyncRequest request, SyncPlan plan, IReadOnlyList<SyncEntity> entities,
+        CancellationToken cancellationToken)
+    {
+        if (plan.SyncType != SyncType.Incremental || plan.EventCursor is not { } cursor)
+        {
+            return new SchoolEvents(plan.SyncType, null, null);
+        }
+
+        try
+        {
+            var stream = await feeds.StreamAsync(request.RunId, target, cursor, entities, eventReader, cancellationToken);
+            if (stream.After(cursor) is { } pending)
+            {
+                return new SchoolEvents(SyncType.Incremental, pending, stream.Last);
+            }
+
+            LogTooManyEvents(logger, target.School.Name, options.Value.MaxBufferedEvents);
+            return new SchoolEvents(SyncType.Reconciliation, null, stream.Last);
+        }
+        catch (CleverApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Clever keeps events for 30 days; an older cursor means a full comparison is needed.
+            LogCursorExpired(logger, target.School.Name, ex.Message);
+            return new SchoolEvents(SyncType.Reconciliation, null, null);
+        }
+    }
+
+    /// <summary>What a school's sync works from: the events to apply (incremental), or a full read of <paramref name="SyncType"/>, and the next cursor when known.</summary>
+    private sealed record SchoolEvents(SyncType SyncType, IReadOnlyList<DistrictEvent>? Pending, string? Cursor);
+
     /// <summary>A dry run wrote nothing, and commits nothing: its transaction is rolled back when disposed.</summary>
     private static Task CommitAsync(SchoolTransaction transaction, SyncRequest request, CancellationToken cancellationToken) =>
         request.DryRun ? Task.CompletedTask : transaction.CommitAsync(cancellationToken);
-
-    private async Task<string?> LatestEventIdAsync(SchoolSyncTarget target, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await clever.GetLatestEventIdAsync(target.Credentials, cancellationToken);
-        }
-        catch (CleverApiException ex) when (ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
-        {
-            // Events not enabled for this district (the client has already ruled out a dead token): incremental syncs will compare full reads instead.
-            LogEventsUnavailable(logger, target.District.CleverDistrictId, ex.Message);
-            return null;
-        }
-    }
 
     private static string Describe(Exception ex) => ex switch
     {
@@ -255,6 +270,6 @@ public sealed partial class SchoolSyncJob(
     [LoggerMessage(EventId = 2204, Level = LogLevel.Warning, Message = "The event cursor of {SchoolName} is no longer kept by Clever ({Detail}); comparing a full read instead")]
     private static partial void LogCursorExpired(ILogger logger, string schoolName, string detail);
 
-    [LoggerMessage(EventId = 2205, Level = LogLevel.Information, Message = "Clever events are not available for district {CleverDistrictId} ({Detail}); incremental syncs will compare full reads")]
-    private static partial void LogEventsUnavailable(ILogger logger, string cleverDistrictId, string detail);
+    [LoggerMessage(EventId = 2206, Level = LogLevel.Warning, Message = "{SchoolName} has more new Clever events than are kept in memory ({Limit}); comparing a full read instead")]
+    private static partial void LogTooManyEvents(ILogger logger, string schoolName, int limit);
 }

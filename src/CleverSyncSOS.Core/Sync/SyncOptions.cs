@@ -37,6 +37,13 @@ public sealed class SyncOptions
     [Range(0, 1_000_000)]
     public int MassDeletionMinimumRecords { get; set; } = 10;
 
+    /// <summary>
+    /// Events of one district kept in memory for one run (read once, applied to each school). A district with more new
+    /// events than this (a start of year) has its incremental syncs compare full reads instead. About 1-2 KB each.
+    /// </summary>
+    [Range(100, 10_000_000)]
+    public int MaxBufferedEvents { get; set; } = 50_000;
+
     /// <summary>Sync sections, courses, terms and enrollments too (the district's token needs Clever's read:sections scope).</summary>
     public bool SyncSections { get; set; } = true;
 

@@ -22,6 +22,7 @@ public sealed partial class SyncOrchestrator(
     Runs.SyncRunStore runs,
     Runs.PauseWindows pauses,
     SyncHistoryRecorder history,
+    Events.DistrictEventFeeds feeds,
     ILogger<SyncOrchestrator> logger)
 {
     /// <summary>
@@ -43,9 +44,17 @@ public sealed partial class SyncOrchestrator(
         activity?.SetTag("cleversync.run", run.RunId.ToString());
         activity?.SetTag("cleversync.trigger", run.Trigger);
         var results = new ConcurrentBag<SchoolSyncResult>();
-        await Parallel.ForEachAsync(targets,
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelSchools, CancellationToken = CancellationToken.None },
-            async (target, _) => results.Add(await ClaimAndRunAsync(run.RunId, target, request, progress, cancellationToken)));
+        try
+        {
+            // Each district's events are read once for the run (DistrictEventFeeds) and applied school by school.
+            await Parallel.ForEachAsync(targets,
+                new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelSchools, CancellationToken = CancellationToken.None },
+                async (target, _) => results.Add(await ClaimAndRunAsync(run.RunId, target, request, progress, cancellationToken)));
+        }
+        finally
+        {
+            feeds.Forget(run.RunId);
+        }
 
         return results.OrderBy(r => r.SchoolName, StringComparer.Ordinal).ThenBy(r => r.SchoolId).ToList();
     }

@@ -129,7 +129,7 @@ public sealed partial class SimulatorStore
         if (RoleMembership.AsString(json["district"]) is { } districtId && FindDistrict(districtId) is { } district) user.DistrictIndex = district.Index;
 
         // Whether a move out of a school shows up when that school's events are filtered is not known: by default
-        // it does not (the event is listed under the user's schools after the change only).
+        // it does not (the event is listed under the user's schools after the change only), the harsh reading.
         var formerSchools = Options.EventSchoolFilter == EventSchoolFilter.FormerAndCurrentSchools
             ? RoleMembership.From(previous).SelectMany(m => m.Schools)
             : [];

@@ -20,7 +20,7 @@ public static class SimulatorCommand
 
         // Harsh by default where Clever's behaviour is unconfirmed; each flag takes the kinder reading (README of the simulator).
         var kinder = new Option<bool>("--kinder") { Description = "Every unconfirmed behaviour the kind way (the individual flags below then refine it)" };
-        var schoolFilter = new Option<EventSchoolFilter?>("--events-school-filter") { Description = "FormerAndCurrentSchools (default for now) or CurrentSchoolsOnly" };
+        var schoolFilter = new Option<EventSchoolFilter?>("--events-school-filter") { Description = "CurrentSchoolsOnly (default: a move is listed under the new school only) or FormerAndCurrentSchools" };
         var expiredCursor = new Option<ExpiredCursorAnswer?>("--expired-cursor") { Description = "FromOldestKept (default), BadRequest or NotFound" };
         var endingBeforeLast = new Option<EndingBeforeLastAnswer?>("--ending-before-last") { Description = "Rejected (default), Ignored or Supported" };
         var linksKeepFilters = new Option<bool?>("--links-keep-filters") { Description = "next/prev links keep role, limit and filters (default: false, only the cursor)" };

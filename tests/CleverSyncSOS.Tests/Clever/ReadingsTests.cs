@@ -134,7 +134,6 @@ public sealed class ReadingsTests
         Persistence.DatabaseProvider provider)
     {
         var simulator = District(Reading.Harsh, students: 600, teachers: 25);
-        simulator.EventSchoolFilter = EventSchoolFilter.CurrentSchoolsOnly; // the one harsh reading that is not yet the default
         (simulator.RateLimitPerMinute, simulator.RateLimitWindowSeconds, simulator.RateLimitHeaders) = (40, 2, RateLimitHeaderStyle.None);
         simulator.InitialEvents = true;
         await using var env = await SyncTestEnvironment.StartAsync(simulator, s => s["CleverSyncSOS:CleverApi:PageSize"] = "50", provider: provider);

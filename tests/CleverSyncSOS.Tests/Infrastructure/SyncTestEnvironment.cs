@@ -92,8 +92,8 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
         TeachersPerSchool = teachers,
     };
 
-    /// <summary>Stores the district's credentials and onboards it with every school, as an operator would.</summary>
-    public async Task OnboardAsync(string? clientSecret = null, SimulatedDistrict? district = null)
+    /// <summary>Stores the district's credentials and onboards it with every school (or <paramref name="schools"/>), as an operator would.</summary>
+    public async Task OnboardAsync(string? clientSecret = null, SimulatedDistrict? district = null, IEnumerable<SimulatedSchool>? schools = null)
     {
         district ??= District;
         var secrets = Services.GetRequiredService<ISecretStore>();
@@ -103,10 +103,17 @@ public sealed class SyncTestEnvironment : IAsyncDisposable
         await using var scope = Services.CreateAsyncScope();
         var onboarding = scope.ServiceProvider.GetRequiredService<OnboardingService>();
         await onboarding.AddDistrictAsync(district.Id, district.Name, prefix, CancellationToken.None);
-        foreach (var school in district.Schools)
+        foreach (var school in schools ?? district.Schools)
         {
             await onboarding.AddSchoolAsync(district.Id, school.Id, school.Name, CancellationToken.None);
         }
+    }
+
+    /// <summary>Onboards one more school of an onboarded district.</summary>
+    public async Task AddSchoolAsync(SimulatedSchool school, SimulatedDistrict? district = null)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<OnboardingService>().AddSchoolAsync((district ?? District).Id, school.Id, school.Name, CancellationToken.None);
     }
 
     public Task<IReadOnlyList<SchoolSyncResult>> SyncAsync(SyncRequest? request = null, CancellationToken cancellationToken = default) =>

@@ -144,6 +144,23 @@ public sealed class EventsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task By_default_the_school_filter_lists_a_move_under_the_new_school_only()
+    {
+        await using var sim = await CleverSimulator.StartAsync(new SimulatorOptions { SchoolsPerDistrict = 2, StudentsPerSchool = 20, TeachersPerSchool = 2, MessyData = false });
+        using var http = SimulatorHttp.Client(sim);
+        var token = await SimulatorHttp.GetTokenAsync(http, sim.Districts[0]);
+        var (from, to) = (sim.Districts[0].Schools[0].Id, sim.Districts[0].Schools[1].Id);
+        var mover = sim.Store.GetUserIds(from, "student")[0];
+        sim.Store.UpdateUser(mover, new JsonObject { ["roles"] = new JsonObject { ["student"] = new JsonObject { ["school"] = to, ["schools"] = new JsonArray(to) } } });
+
+        async Task<int> CountAsync(string school) =>
+            (await SimulatorHttp.GetAsync(http, $"v3.0/events?school={school}", token)).Json.GetProperty("data").GetArrayLength();
+
+        Assert.Equal(0, await CountAsync(from));
+        Assert.Equal(1, await CountAsync(to));
+    }
+
+    [Fact]
     public async Task School_filter_keeps_events_of_that_school_including_moves_out()
     {
         var other = _sim.Districts[0].Schools[1].Id;

@@ -107,6 +107,10 @@ internal sealed class EntityTable : IAsyncDisposable
         }
     }
 
+    /// <summary>Which of <paramref name="keys"/> the table holds.</summary>
+    public async Task<HashSet<string>> HeldAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        (await Writer.ReadRowsAsync(keys, cancellationToken)).Keys.ToHashSet(StringComparer.Ordinal);
+
     /// <summary>The seed's full-sync rule for the records the read did not see (deactivate, then delete).</summary>
     public async Task DeleteMissingAsync(CancellationToken cancellationToken)
     {

@@ -17,7 +17,7 @@ public sealed class SchoolTransaction : IAsyncDisposable
     private readonly DbConnection _connection;
     private readonly SqlDialect _dialect;
     private readonly int _batchSize;
-    private DbTransaction _transaction;
+    private readonly DbTransaction _transaction;
 
     private SchoolTransaction(SchoolDbContext db, DbConnection connection, DbTransaction transaction, DatabaseProvider provider, int batchSize, DateTime now,
         int copyMinRows)
@@ -75,17 +75,21 @@ public sealed class SchoolTransaction : IAsyncDisposable
 
     public Task CommitAsync(CancellationToken cancellationToken) => _transaction.CommitAsync(cancellationToken);
 
-    /// <summary>Undoes every write so far and starts a fresh transaction (for the fallback re-read).</summary>
-    public async Task RestartAsync(CancellationToken cancellationToken)
-    {
-        await _transaction.RollbackAsync(cancellationToken);
-        await _transaction.DisposeAsync();
-        _transaction = await _connection.BeginTransactionAsync(cancellationToken);
-    }
-
     public async ValueTask DisposeAsync()
     {
         await _transaction.DisposeAsync(); // rolls back when not committed
+        // A school's database is synced once a run: a pooled connection would only keep its page cache (SQLite) or a
+        // server connection (PostgreSQL) alive per school, and a fleet's memory and connections would grow with its size.
+        switch (_connection)
+        {
+            case Microsoft.Data.Sqlite.SqliteConnection sqlite:
+                Microsoft.Data.Sqlite.SqliteConnection.ClearPool(sqlite);
+                break;
+            case Npgsql.NpgsqlConnection postgres:
+                Npgsql.NpgsqlConnection.ClearPool(postgres);
+                break;
+        }
+
         await _db.DisposeAsync();
     }
 }

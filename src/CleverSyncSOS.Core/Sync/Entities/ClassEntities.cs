@@ -44,6 +44,7 @@ public static partial class SyncEntities
         LastModified = _ => null,
         Check = (t, scope) => OtherDistrict(t.District, scope),
         JsonType = CleverClassJsonContext.Default.CleverTerm,
+        SchoolNamed = false,
     };
 
     public static readonly CleverSource<CleverCourse> Courses = new()
@@ -55,6 +56,7 @@ public static partial class SyncEntities
         LastModified = _ => null,
         Check = (c, scope) => OtherDistrict(c.District, scope),
         JsonType = CleverClassJsonContext.Default.CleverCourse,
+        SchoolNamed = false,
     };
 
     public static readonly CleverSource<CleverSection> Sections = new()
@@ -67,6 +69,7 @@ public static partial class SyncEntities
         Check = (s, scope) => OtherDistrict(s.District, scope)
             ?? (s.School == scope.CleverSchoolId ? null : $"is a section of school {s.School ?? "(none)"}, not {scope.CleverSchoolId}"),
         JsonType = CleverClassJsonContext.Default.CleverSection,
+        Links = s => [(Courses.RecordType, Text(s.Course)), (Terms.RecordType, Text(s.TermId))],
     };
 
     public static readonly SyncEntity Term = new SyncEntity<CleverTerm, CleverTerm>

@@ -29,6 +29,15 @@ public abstract class CleverSource
 
     /// <summary>The record an event carries, or null when it cannot be read.</summary>
     public abstract object? ParseEvent(JsonElement data);
+
+    /// <summary>
+    /// Whether a record names the schools it belongs to (users, sections). Courses and terms do not: in the district's
+    /// event stream they concern a school that holds them or whose sections name them (<see cref="LinksOf"/>).
+    /// </summary>
+    public abstract bool NamesItsSchool { get; }
+
+    /// <summary>The records of other types this record names (a section's course and term), as (record type, id).</summary>
+    public abstract IEnumerable<(string RecordType, string Id)> LinksOf(object record);
 }
 
 /// <summary>A source of records of one Clever type.</summary>
@@ -41,6 +50,8 @@ public sealed class CleverSource<TRecord> : CleverSource where TRecord : class
     public required Func<TRecord, DateTime?> LastModified { get; init; }
     public required Func<TRecord, ReadScope, string?> Check { get; init; }
     public required JsonTypeInfo<TRecord> JsonType { get; init; }
+    public bool SchoolNamed { get; init; } = true;
+    public Func<TRecord, IEnumerable<(string RecordType, string? Id)>>? Links { get; init; }
 
     public override string Name => Description;
     public override string EventRecordType => RecordType;
@@ -57,6 +68,10 @@ public sealed class CleverSource<TRecord> : CleverSource where TRecord : class
     public override string? IdOf(object record) => Id((TRecord)record);
     public override DateTime? LastModifiedOf(object record) => LastModified((TRecord)record);
     public override string? Mismatch(object record, ReadScope scope) => Check((TRecord)record, scope);
+    public override bool NamesItsSchool => SchoolNamed;
+
+    public override IEnumerable<(string RecordType, string Id)> LinksOf(object record) =>
+        Links is null ? [] : Links((TRecord)record).Where(l => l.Id is { Length: > 0 }).Select(l => (l.RecordType, l.Id!));
 
     public override object? ParseEvent(JsonElement data)
     {
