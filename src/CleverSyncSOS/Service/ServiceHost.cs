@@ -109,6 +109,7 @@ public static class ServiceHost
                 o.Audience = api.JwtAudience;
                 o.MapInboundClaims = false;
                 o.RequireHttpsMetadata = !Uri.TryCreate(api.JwtAuthority, UriKind.Absolute, out var authority) || ApiOptions.RequiresHttpsMetadata(authority);
+                o.Events = new JwtBearerEvents { OnTokenValidated = context => ApiJwtCallers.LimitToDistricts(context, api.JwtDistrictClaim) };
             });
             schemes = [.. schemes, JwtBearerDefaults.AuthenticationScheme];
         }

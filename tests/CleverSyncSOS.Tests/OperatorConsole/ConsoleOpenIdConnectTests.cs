@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using CleverSyncSOS.Credentials;
 using CleverSyncSOS.Host.OperatorConsole.SignIn;
+using CleverSyncSOS.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CleverSyncSOS.Tests.OperatorConsole;
@@ -74,7 +75,7 @@ public sealed class ConsoleOpenIdConnectTests
     }
 
     [Fact]
-    public async Task Serve_refuses_to_start_with_an_unusable_sign_in_provider_naming_each_key()
+    public async Task Serve_refuses_to_start_with_an_unusable_sign_in_provider_or_district_limit_naming_each_key()
     {
         using var dir = new Infrastructure.TempDirectory();
         var app = Host.Service.ServiceHost.Build(new Host.Hosting.CommonSettings(dir.Path, Verbose: false), "http://127.0.0.1:0", new Dictionary<string, string?>
@@ -89,6 +90,8 @@ public sealed class ConsoleOpenIdConnectTests
             [$"{Providers}:okta:ClientId"] = "abc",
             [$"{Providers}:okta:RoleMap:staff"] = "Superuser",
             [$"{Providers}:bad name:Authority"] = "https://x.example",
+            ["CleverSyncSOS:Api:KeyDistricts:CleverSyncSOS--Api--Key-Nobody:0"] = "district-1",
+            ["CleverSyncSOS:Api:KeyDistricts:CleverSyncSOS--Api--Key:0"] = "..",
         });
         await using (app)
         {
@@ -102,12 +105,14 @@ public sealed class ConsoleOpenIdConnectTests
             Assert.Contains($"{Providers}:okta:RoleClaim is required", failures);
             Assert.Contains($"{Providers}:okta:RoleMap:staff must be one of", failures);
             Assert.Contains($"{Providers}:bad name: a provider's name", failures);
+            Assert.Contains("CleverSyncSOS:Api:KeyDistricts:CleverSyncSOS--Api--Key-Nobody names no key", failures);
+            Assert.Contains("CleverSyncSOS:Api:KeyDistricts:CleverSyncSOS--Api--Key '..' is not a district id", failures);
         }
     }
 
     private static async Task<ConsoleSite> StartSiteAsync(TestOpenIdIssuer issuer)
     {
-        var site = await ConsoleSite.StartAsync(students: 30, configure: c =>
+        var site = await ConsoleSite.StartAsync(students: 30, configure: (c, _) =>
         {
             c[$"{Providers}:clever:Preset"] = "Clever";
             c[$"{Providers}:clever:Authority"] = issuer.Authority;

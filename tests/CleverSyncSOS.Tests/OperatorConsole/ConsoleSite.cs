@@ -33,7 +33,7 @@ public sealed partial class ConsoleSite : IAsyncDisposable
     public SimulatedDistrict First => Env.Simulator.Districts[0];
     public SimulatedDistrict Second => Env.Simulator.Districts[1];
 
-    public static async Task<ConsoleSite> StartAsync(int students = 120, Action<Dictionary<string, string?>>? configure = null)
+    public static async Task<ConsoleSite> StartAsync(int students = 120, Action<Dictionary<string, string?>, SyncTestEnvironment>? configure = null)
     {
         var env = await SyncTestEnvironment.StartAsync(new SimulatorOptions
         {
@@ -44,7 +44,7 @@ public sealed partial class ConsoleSite : IAsyncDisposable
             await env.OnboardAsync(district: env.Simulator.Districts[0]);
             await env.OnboardAsync(district: env.Simulator.Districts[1]);
             await env.SyncAsync();
-            var serve = await ServeHarness.StartAsync(env, configure);
+            var serve = await ServeHarness.StartAsync(env, c => configure?.Invoke(c, env));
             var site = new ConsoleSite(env, serve);
             await site.AddUserAsync(Admin, ConsoleRoles.Admin);
             await site.AddUserAsync(Operator, ConsoleRoles.Operator);

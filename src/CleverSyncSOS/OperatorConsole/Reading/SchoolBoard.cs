@@ -1,6 +1,7 @@
 using CleverSyncSOS.Authentication;
-using CleverSyncSOS.Persistence;
+using CleverSyncSOS.Host.Service.Api;
 using CleverSyncSOS.Persistence.Session;
+using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Runs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -59,6 +59,28 @@ public sealed class RunViews(SessionDatabase sessionDatabase, LiveProgress live)
             run.RequestedBy, run.RequestedAt, open ? null : schools.Max(s => s.FinishedAt), schools);
     }
 
+    /// <summary>A run as a caller limited to <paramref name="scope"/> sees it: only its schools; null when it has none of them (or no such run).</summary>
+    public async Task<RunView?> GetRunAsync(Guid runId, DistrictScope scope, CancellationToken cancellationToken)
+    {
+        if (await GetRunAsync(runId, cancellationToken) is not { } run)
+        {
+            return null;
+        }
+
+        var schools = run.Schools.Where(s => scope.Allows(s.CleverDistrictId)).ToList();
+        return schools.Count == 0 && (run.Schools.Count > 0 || !scope.IsEveryDistrict) ? null : run with { Schools = schools };
+    }
+
+    /// <summary>The districts of the schools a school argument names (a SchoolId or a Clever school id; usually one).</summary>
+    public async Task<IReadOnlyList<string>> DistrictsOfSchoolAsync(string school, CancellationToken cancellationToken)
+    {
+        await using var db = await sessionDatabase.CreateDbContextAsync(cancellationToken);
+        var query = int.TryParse(school, out var id)
+            ? db.Schools.AsNoTracking().Where(s => s.SchoolId == id || s.CleverSchoolId == school)
+            : db.Schools.AsNoTracking().Where(s => s.CleverSchoolId == school);
+        return await query.Select(s => s.DistrictId).Distinct().ToListAsync(cancellationToken);
+    }
+
     /// <summary>A school's latest runs and SyncHistory rows, newest first; null when no such school is onboarded.</summary>
     public async Task<SchoolHistoryView?> GetSchoolHistoryAsync(string school, int limit, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace CleverSyncSOS.Tests.OperatorConsole;
+namespace CleverSyncSOS.Tests.Infrastructure;
 
 /// <summary>
 /// A small OpenID Connect issuer on 127.0.0.1 for the tests: discovery, JWKS, an authorize endpoint that signs in whoever
