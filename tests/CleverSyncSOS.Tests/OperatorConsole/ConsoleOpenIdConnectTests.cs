@@ -75,7 +75,7 @@ public sealed class ConsoleOpenIdConnectTests
     }
 
     [Fact]
-    public async Task Serve_refuses_to_start_with_an_unusable_sign_in_provider_or_district_limit_naming_each_key()
+    public async Task Serve_refuses_to_start_with_an_unusable_sign_in_provider_district_limit_or_proxy_naming_each_key()
     {
         using var dir = new Infrastructure.TempDirectory();
         var app = Host.Service.ServiceHost.Build(new Host.Hosting.CommonSettings(dir.Path, Verbose: false), "http://127.0.0.1:0", new Dictionary<string, string?>
@@ -92,6 +92,8 @@ public sealed class ConsoleOpenIdConnectTests
             [$"{Providers}:bad name:Authority"] = "https://x.example",
             ["CleverSyncSOS:Api:KeyDistricts:CleverSyncSOS--Api--Key-Nobody:0"] = "district-1",
             ["CleverSyncSOS:Api:KeyDistricts:CleverSyncSOS--Api--Key:0"] = "..",
+            ["CleverSyncSOS:Proxy:KnownProxies:0"] = "proxy.internal",
+            ["CleverSyncSOS:Proxy:KnownNetworks:0"] = "10.0.0.0/33",
         });
         await using (app)
         {
@@ -107,6 +109,8 @@ public sealed class ConsoleOpenIdConnectTests
             Assert.Contains($"{Providers}:bad name: a provider's name", failures);
             Assert.Contains("CleverSyncSOS:Api:KeyDistricts:CleverSyncSOS--Api--Key-Nobody names no key", failures);
             Assert.Contains("CleverSyncSOS:Api:KeyDistricts:CleverSyncSOS--Api--Key '..' is not a district id", failures);
+            Assert.Contains("CleverSyncSOS:Proxy:KnownProxies 'proxy.internal' is not an IP address", failures);
+            Assert.Contains("CleverSyncSOS:Proxy:KnownNetworks '10.0.0.0/33' is not a network", failures);
         }
     }
 

@@ -89,9 +89,9 @@ public sealed partial class ConsoleSite : IAsyncDisposable
 
 /// <summary>
 /// A browser-like HTTP client: keeps its cookies itself (the console's cookies are Secure on HTTPS only, but kept the same way
-/// here), follows no redirect (tests look at them), and posts forms with the antiforgery token of the page they are on.
+/// here), follows no redirect (tests look at them), sends the headers it was given on every request (a proxy's), and posts forms with the antiforgery token of the page they are on.
 /// </summary>
-public sealed partial class ConsoleClient(Uri baseAddress) : IDisposable
+public sealed partial class ConsoleClient(Uri baseAddress, params (string Name, string Value)[] headers) : IDisposable
 {
     private readonly HttpClient _http = new(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
     private readonly Dictionary<string, string> _cookies = new(StringComparer.Ordinal);
@@ -124,6 +124,11 @@ public sealed partial class ConsoleClient(Uri baseAddress) : IDisposable
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
     {
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
         if (_cookies.Count > 0)
         {
             request.Headers.Add("Cookie", string.Join("; ", _cookies.Select(c => $"{c.Key}={c.Value}")));
