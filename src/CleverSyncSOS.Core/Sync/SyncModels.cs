@@ -36,7 +36,12 @@ public sealed record FailedRecord(string CleverId, string Reason)
         }
     }
 
-    private static string Cut(string value, int length) => value.Length <= length ? value : value[..length];
+    /// <summary>Bounded, and without NUL (an id from a hostile page may carry one; PostgreSQL's text refuses it, and the row must be written).</summary>
+    private static string Cut(string value, int length)
+    {
+        value = value.Replace("\0", "\\0", StringComparison.Ordinal);
+        return value.Length <= length ? value : value[..length];
+    }
 }
 
 /// <summary>The result of one entity type at one school in one run; becomes its SyncHistory row.</summary>

@@ -70,9 +70,15 @@ public static partial class OpenIdConnectSignIn
             o.Scope.Add(scope);
         }
 
+        // Claims the userinfo endpoint may add (when asked for); the identity token's claims are kept as they are.
         foreach (var claim in new[] { provider.RoleClaim, provider.DistrictClaim }.OfType<string>())
         {
             o.ClaimActions.MapJsonKey(claim, claim);
+        }
+
+        if (provider.NameClaim is not null)
+        {
+            o.ClaimActions.MapUniqueJsonKey(provider.NameClaim, provider.NameClaim);
         }
 
         o.Events.OnAuthorizationCodeReceived = context => RedeemAsync(context, provider);
