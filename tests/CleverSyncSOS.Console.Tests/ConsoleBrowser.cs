@@ -1,5 +1,6 @@
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
+using CleverSyncSOS.Tests.Infrastructure;
 using CleverSyncSOS.Tests.OperatorConsole;
 
 namespace CleverSyncSOS.Console.Tests;
@@ -15,6 +16,9 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     private IPlaywright? _playwright;
 
     public ConsoleSite Site { get; private set; } = null!;
+
+    /// <summary>The OpenID Connect issuer behind the site's "Sign in with Clever" and "Sign in with Microsoft Entra ID".</summary>
+    public TestOpenIdIssuer Issuer { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
 
     /// <summary>Where screenshots go: TestResults/console/ at the repository's root.</summary>
@@ -22,7 +26,8 @@ public sealed class ConsoleBrowser : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Site = await ConsoleSite.StartAsync(students: 300);
+        Issuer = await TestOpenIdIssuer.StartAsync();
+        Site = await ConsoleSite.StartAsync(students: 300, issuer: Issuer);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -33,7 +38,8 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> SignedInAsync(string email, int width = 1280, int height = 900)
+    /// <summary>A page in a browser context of its own (no cookies), on the sign-in page.</summary>
+    public async Task<IPage> SignInPageAsync(int width = 1280, int height = 900)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -43,9 +49,15 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");
+        return page;
+    }
+
+    public async Task<IPage> SignedInAsync(string email, int width = 1280, int height = 900)
+    {
+        var page = await SignInPageAsync(width, height);
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(ConsoleSite.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/");
         return page;
     }
@@ -72,6 +84,11 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         if (Site is not null)
         {
             await Site.DisposeAsync();
+        }
+
+        if (Issuer is not null)
+        {
+            await Issuer.DisposeAsync();
         }
     }
 

@@ -56,8 +56,27 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser) : IClass
         }
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in", Exact = true })).ToBeVisibleAsync();
         await ConsoleBrowser.CheckPageAsync(page, "sign-in-390");
+        await page.Context.CloseAsync();
+    }
+
+    [BrowserFact]
+    public async Task Signing_in_with_Clever_in_the_browser_makes_a_district_admin_an_Operator_who_sees_only_its_district()
+    {
+        browser.Issuer.NextUser = new()
+        {
+            ["sub"] = "clever-admin-9", ["user_id"] = "clever-admin-9", ["user_type"] = "district_admin", ["district"] = Site.Second.Id,
+            ["email"] = "it@second.example",
+        };
+        var page = await browser.SignInPageAsync();
+        await ConsoleBrowser.CheckPageAsync(page, "sign-in");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in with Clever" }).ClickAsync();
+
+        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/");
+        await Expect(page.Locator("header .who")).ToContainTextAsync("it@second.example (Operator)");
+        await Expect(page.Locator("tbody tr[data-school]")).ToHaveCountAsync(Site.Second.Schools.Count);
+        await Expect(page.Locator("main")).Not.ToContainTextAsync(Site.First.Name);
         await page.Context.CloseAsync();
     }
 

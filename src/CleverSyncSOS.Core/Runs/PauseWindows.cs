@@ -7,7 +7,9 @@ namespace CleverSyncSOS.Runs;
 /// <summary>Districts' pause windows: scheduled syncs inside one are skipped, and a school's first sync after one is full.</summary>
 public sealed class PauseWindows(SessionDatabase sessionDatabase, TimeProvider time)
 {
-    public async Task<DistrictPauseWindow> AddAsync(string cleverDistrictId, DateTime startsAt, DateTime endsAt, string? reason, CancellationToken cancellationToken)
+    /// <summary>Adds a window; <paramref name="visible"/> false (a caller limited to other districts) answers exactly as for a district not onboarded.</summary>
+    public async Task<DistrictPauseWindow> AddAsync(string cleverDistrictId, DateTime startsAt, DateTime endsAt, string? reason, CancellationToken cancellationToken,
+        bool visible = true)
     {
         startsAt = AsUtc(startsAt, "start");
         endsAt = AsUtc(endsAt, "end");
@@ -22,7 +24,7 @@ public sealed class PauseWindows(SessionDatabase sessionDatabase, TimeProvider t
         }
 
         await using var db = await sessionDatabase.CreateDbContextAsync(cancellationToken);
-        if (!await db.Districts.AnyAsync(d => d.CleverDistrictId == cleverDistrictId, cancellationToken))
+        if (!visible || !await db.Districts.AnyAsync(d => d.CleverDistrictId == cleverDistrictId, cancellationToken))
         {
             throw new KeyNotFoundException($"No district '{cleverDistrictId}' is onboarded; 'cleversync status' lists the districts.");
         }

@@ -47,6 +47,8 @@ public sealed class SyncHistoryRecorder(SessionDatabase sessionDatabase, Runs.In
             row.RecordsUpdated = outcome.Updated;
             row.RecordsDeleted = outcome.Deleted;
             row.ErrorMessage = Truncate(outcome.Error ?? outcome.Warning ?? outcome.SkippedBecause, 4000);
+            row.DeletionsHeld = outcome.DeletionsHeld;
+            db.SyncFailedRecords.AddRange(outcome.FailedRecords.Select(f => new SyncFailedRecord { SyncId = row.SyncId, CleverId = f.CleverId, Reason = f.Reason }));
             if (outcome.Status is SyncStatus.Success or SyncStatus.Partial)
             {
                 row.LastEventId = eventCursor;

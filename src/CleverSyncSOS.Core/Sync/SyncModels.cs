@@ -20,6 +20,30 @@ public sealed record SchoolSyncTarget(School School, District District, District
 /// <summary>Progress of one school, for the CLI and logs.</summary>
 public sealed record SyncProgress(string SchoolName, string Stage, string? EntityType = null, int RecordsRead = 0);
 
+/// <summary>A record a sync skipped: its Clever id and why (never a value). Kept in SyncFailedRecords, the first few per entity and run.</summary>
+public sealed record FailedRecord(string CleverId, string Reason)
+{
+    public const int KeptPerEntity = 100;
+    public const int MaxIdLength = 100;
+    public const int MaxReasonLength = 500;
+
+    /// <summary>Adds <paramref name="failure"/> while fewer than <see cref="KeptPerEntity"/> are kept; the count goes on in RecordsFailed.</summary>
+    public static void Keep(List<FailedRecord> kept, string cleverId, string reason)
+    {
+        if (kept.Count < KeptPerEntity)
+        {
+            kept.Add(new FailedRecord(Cut(cleverId, MaxIdLength), Cut(reason, MaxReasonLength)));
+        }
+    }
+
+    /// <summary>Bounded, and without NUL (an id from a hostile page may carry one; PostgreSQL's text refuses it, and the row must be written).</summary>
+    private static string Cut(string value, int length)
+    {
+        value = value.Replace("\0", "\\0", StringComparison.Ordinal);
+        return value.Length <= length ? value : value[..length];
+    }
+}
+
 /// <summary>The result of one entity type at one school in one run; becomes its SyncHistory row.</summary>
 public sealed record EntitySyncOutcome(string EntityType, SyncType SyncType)
 {
@@ -32,6 +56,12 @@ public sealed record EntitySyncOutcome(string EntityType, SyncType SyncType)
 
     /// <summary>Set when the mass-deletion guard held back deletions.</summary>
     public string? Warning { get; init; }
+
+    /// <summary>The mass-deletion guard held this entity's deletions back: recorded as <c>SyncHistory.DeletionsHeld</c>.</summary>
+    public bool DeletionsHeld => Warning is not null;
+
+    /// <summary>The first records skipped (id and reason), at most <see cref="FailedRecord.KeptPerEntity"/>.</summary>
+    public IReadOnlyList<FailedRecord> FailedRecords { get; init; } = [];
 
     public string? Error { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CleverSyncSOS.Host.OperatorConsole.Reading;
+using CleverSyncSOS.Host.Service.Api;
 using CleverSyncSOS.Host.Service.Scheduling;
 using CleverSyncSOS.Persistence.Session;
 using CleverSyncSOS.Sync;

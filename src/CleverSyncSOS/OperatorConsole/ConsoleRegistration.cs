@@ -1,5 +1,5 @@
-using System.Text.Encodings.Web;
 using CleverSyncSOS.Host.OperatorConsole.Reading;
+using CleverSyncSOS.Host.OperatorConsole.SignIn;
 using CleverSyncSOS.Host.OperatorConsole.Users;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
@@ -21,6 +21,7 @@ public static class ConsoleRegistration
     {
         services.AddHostedService<ConsoleUsersMigrator>();
         services.AddConsoleIdentityStore().AddSignInManager();
+        services.AddConsoleOpenIdConnect(services.AddAuthentication(), configuration);
         services.AddAuthentication().AddIdentityCookies();
         // Cookies are Secure whenever the request is HTTPS; plain HTTP is accepted for sign-in only from this machine (see LoginModel).
         services.ConfigureApplicationCookie(o =>
@@ -34,6 +35,10 @@ public static class ConsoleRegistration
             o.LoginPath = "/account/login";
             o.LogoutPath = "/account/logout";
             o.Events.OnRedirectToAccessDenied = ForbiddenAsync;
+            // A user signed in through an identity provider has no local account whose security stamp could be checked:
+            // its cookie simply ends (OpenIdConnectSignIn.Lifetime) and the provider decides again.
+            o.Events.OnValidatePrincipal = context =>
+                ExternalUsers.IsExternal(context.Principal) ? Task.CompletedTask : SecurityStampValidator.ValidatePrincipalAsync(context);
         });
         services.AddAntiforgery(o =>
         {
@@ -50,6 +55,8 @@ public static class ConsoleRegistration
                 o.Conventions.AuthorizeFolder("/", ConsolePolicies.Viewer);
                 o.Conventions.AuthorizeFolder("/Users", ConsolePolicies.Admin);
                 o.Conventions.AllowAnonymousToPage("/Account/Login");
+                o.Conventions.AllowAnonymousToPage("/Account/External");
+                o.Conventions.AllowAnonymousToPage("/Account/SignedIn");
             })
             .AddApplicationPart(typeof(ConsoleRegistration).Assembly);
         return services;
@@ -100,21 +107,14 @@ public static class ConsoleRegistration
             return;
         }
 
-        context.Response.ContentType = "text/html; charset=utf-8";
-        await context.Response.WriteAsync(
-            $"<!doctype html><html lang=\"en\"><head><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} – CleverSyncSOS</title></head>" +
-            $"<body><main><h1>{title}</h1><p>{text}</p><p><a href=\"/\">Back to the overview</a></p></main></body></html>");
+        await StatusPage.WriteAsync(context.Response, context.Response.StatusCode, title, text!);
     }
 
     /// <summary>A signed-in user without the role gets 403 and a line saying so, not a redirect loop to the sign-in page.</summary>
     private static async Task ForbiddenAsync(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context)
     {
-        context.Response.StatusCode = StatusCodes.Status403Forbidden;
-        context.Response.ContentType = "text/html; charset=utf-8";
-        var name = HtmlEncoder.Default.Encode(context.HttpContext.User.Identity?.Name ?? "this account");
-        await context.Response.WriteAsync(
-            $"<!doctype html><html lang=\"en\"><head><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Not allowed – CleverSyncSOS</title></head><body><main><h1>Not allowed</h1>" +
-            $"<p>{name} may not do this. An Admin can change your role on the Users page.</p><p><a href=\"/\">Back to the overview</a></p></main></body></html>");
+        await StatusPage.WriteAsync(context.Response, StatusCodes.Status403Forbidden, "Not allowed",
+            $"{context.HttpContext.User.Identity?.Name ?? "This account"} may not do this. An Admin can change your role on the Users page.");
     }
 }
 

@@ -47,6 +47,7 @@ public static class ServiceHost
         services.AddCleverSyncScheduling(builder.Configuration);
         services.AddCleverSyncApi(builder.Configuration);
         services.AddCleverSyncConsole(builder.Configuration);
+        services.AddCleverSyncProxy(builder.Configuration);
         AddHealthChecks(services);
 
         // Running syncs get their grace period, then are cancelled; the host waits for them to record it.
@@ -54,6 +55,7 @@ public static class ServiceHost
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(grace + 30));
 
         var app = builder.Build();
+        app.UseCleverSyncProxy();
         app.UseExceptionHandler();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -109,6 +111,7 @@ public static class ServiceHost
                 o.Audience = api.JwtAudience;
                 o.MapInboundClaims = false;
                 o.RequireHttpsMetadata = !Uri.TryCreate(api.JwtAuthority, UriKind.Absolute, out var authority) || ApiOptions.RequiresHttpsMetadata(authority);
+                o.Events = new JwtBearerEvents { OnTokenValidated = context => ApiJwtCallers.LimitToDistricts(context, api.JwtDistrictClaim) };
             });
             schemes = [.. schemes, JwtBearerDefaults.AuthenticationScheme];
         }

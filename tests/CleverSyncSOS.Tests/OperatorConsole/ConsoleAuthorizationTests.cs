@@ -32,6 +32,8 @@ public sealed class ConsoleAuthorizationTests
         (string Method, string Path, string FormPage, Need Need, Dictionary<string, string> Form)[] routes =
         [
             ("GET", "/account/login", "", Need.Anyone, []),
+            ("GET", "/account/signed-in?returnUrl=/", "", Need.Anyone, []),
+            ("GET", "/account/external", "", Need.Anyone, []),
             ("GET", "/", "", Need.Viewer, []),
             ("GET", $"/districts/{district}", "", Need.Viewer, []),
             ("GET", $"/schools/{school}", "", Need.Viewer, []),

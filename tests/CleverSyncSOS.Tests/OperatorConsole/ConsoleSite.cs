@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using CleverSyncSOS.Credentials;
+using CleverSyncSOS.Host.OperatorConsole.SignIn;
 using CleverSyncSOS.Host.OperatorConsole.Users;
 using CleverSyncSOS.Persistence.Users;
 using CleverSyncSOS.Simulator;
@@ -33,7 +35,12 @@ public sealed partial class ConsoleSite : IAsyncDisposable
     public SimulatedDistrict First => Env.Simulator.Districts[0];
     public SimulatedDistrict Second => Env.Simulator.Districts[1];
 
-    public static async Task<ConsoleSite> StartAsync(int students = 120, Action<Dictionary<string, string?>>? configure = null)
+    /// <summary>
+    /// Starts the site; with <paramref name="issuer"/>, two sign-in providers use it: <c>clever</c> (Clever preset, a
+    /// district admin is an Operator of its district) and <c>entra</c> (Entra ID preset), their client secrets stored.
+    /// </summary>
+    public static async Task<ConsoleSite> StartAsync(int students = 120, Action<Dictionary<string, string?>, SyncTestEnvironment>? configure = null,
+        TestOpenIdIssuer? issuer = null)
     {
         var env = await SyncTestEnvironment.StartAsync(new SimulatorOptions
         {
@@ -44,7 +51,24 @@ public sealed partial class ConsoleSite : IAsyncDisposable
             await env.OnboardAsync(district: env.Simulator.Districts[0]);
             await env.OnboardAsync(district: env.Simulator.Districts[1]);
             await env.SyncAsync();
-            var serve = await ServeHarness.StartAsync(env, configure);
+            var serve = await ServeHarness.StartAsync(env, c =>
+            {
+                if (issuer is not null)
+                {
+                    SignInThrough(c, issuer);
+                }
+
+                configure?.Invoke(c, env);
+            });
+            if (issuer is not null)
+            {
+                foreach (var provider in new[] { "clever", "entra" })
+                {
+                    await env.Services.GetRequiredService<ISecretStore>().SetSecretAsync(
+                        OpenIdConnectProviderOptions.DefaultSecretName(provider), TestOpenIdIssuer.ClientSecret, CancellationToken.None);
+                }
+            }
+
             var site = new ConsoleSite(env, serve);
             await site.AddUserAsync(Admin, ConsoleRoles.Admin);
             await site.AddUserAsync(Operator, ConsoleRoles.Operator);
@@ -57,6 +81,18 @@ public sealed partial class ConsoleSite : IAsyncDisposable
             await env.DisposeAsync();
             throw;
         }
+    }
+
+    private static void SignInThrough(Dictionary<string, string?> c, TestOpenIdIssuer issuer)
+    {
+        const string Providers = "CleverSyncSOS:Console:OpenIdConnect:Providers";
+        c[$"{Providers}:clever:Preset"] = "Clever";
+        c[$"{Providers}:clever:Authority"] = issuer.Authority;
+        c[$"{Providers}:clever:ClientId"] = TestOpenIdIssuer.ClientId;
+        c[$"{Providers}:clever:RoleMap:district_admin"] = "Operator";
+        c[$"{Providers}:entra:Preset"] = "EntraId";
+        c[$"{Providers}:entra:Authority"] = issuer.Authority;
+        c[$"{Providers}:entra:ClientId"] = TestOpenIdIssuer.ClientId;
     }
 
     public async Task AddUserAsync(string email, string role, params string[] districts)
@@ -89,9 +125,9 @@ public sealed partial class ConsoleSite : IAsyncDisposable
 
 /// <summary>
 /// A browser-like HTTP client: keeps its cookies itself (the console's cookies are Secure on HTTPS only, but kept the same way
-/// here), follows no redirect (tests look at them), and posts forms with the antiforgery token of the page they are on.
+/// here), follows no redirect (tests look at them), sends the headers it was given on every request (a proxy's), and posts forms with the antiforgery token of the page they are on.
 /// </summary>
-public sealed partial class ConsoleClient(Uri baseAddress) : IDisposable
+public sealed partial class ConsoleClient(Uri baseAddress, params (string Name, string Value)[] headers) : IDisposable
 {
     private readonly HttpClient _http = new(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
     private readonly Dictionary<string, string> _cookies = new(StringComparer.Ordinal);
@@ -124,6 +160,11 @@ public sealed partial class ConsoleClient(Uri baseAddress) : IDisposable
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
     {
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
         if (_cookies.Count > 0)
         {
             request.Headers.Add("Cookie", string.Join("; ", _cookies.Select(c => $"{c.Key}={c.Value}")));

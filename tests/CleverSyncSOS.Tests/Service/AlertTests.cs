@@ -52,6 +52,32 @@ public sealed class AlertTests
     }
 
     [Fact]
+    public async Task A_deletion_held_by_the_mass_deletion_guard_is_sent_to_the_webhook_as_a_held_run_with_the_guards_numbers()
+    {
+        await using var webhook = await WebhookServer.StartAsync(failFirst: 0);
+        await using var env = await SyncTestEnvironment.StartAsync(SyncTestEnvironment.SmallDistrict(schools: 1));
+        await env.OnboardAsync();
+        await env.SyncAsync();
+        var school = env.District.Schools[0].Id;
+        env.Simulator.Store.KeepOnlyFraction(school, "student", 0.1, withEvents: false);
+        await using var serve = await ServeHarness.StartAsync(env, c => c["CleverSyncSOS:Alerts:WebhookUrl"] = webhook.Url);
+
+        var (accepted, _) = await serve.SendAsync(HttpMethod.Post, "api/syncs", new { school, full = true });
+        var run = await serve.WaitForRunAsync(accepted.Headers.Location!.ToString(), ServeHarness.Completed);
+        Assert.Equal(SyncStatus.Partial, Assert.Single(ServeHarness.SchoolStatuses(run)));
+
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); webhook.Held.Count == 0 && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(100);
+        }
+
+        var held = Assert.Single(webhook.Held);
+        Assert.Equal(school, held.GetProperty("cleverSchoolId").GetString());
+        Assert.StartsWith("Mass-deletion guard: this sync would delete", held.GetProperty("reason").GetString());
+        Assert.Empty(webhook.Notices);
+    }
+
+    [Fact]
     public async Task A_webhook_that_never_answers_neither_blocks_nor_fails_the_syncs()
     {
         await using var webhook = await WebhookServer.StartAsync(failFirst: 0, hang: true);

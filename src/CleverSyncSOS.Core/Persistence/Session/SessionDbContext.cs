@@ -8,6 +8,7 @@ public class SessionDbContext(DbContextOptions<SessionDbContext> options) : DbCo
     public DbSet<District> Districts => Set<District>();
     public DbSet<School> Schools => Set<School>();
     public DbSet<SyncHistory> SyncHistory => Set<SyncHistory>();
+    public DbSet<SyncFailedRecord> SyncFailedRecords => Set<SyncFailedRecord>();
     public DbSet<ServiceInstance> ServiceInstances => Set<ServiceInstance>();
     public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
     public DbSet<SyncRunSchool> SyncRunSchools => Set<SyncRunSchool>();
@@ -66,6 +67,16 @@ public class SessionDbContext(DbContextOptions<SessionDbContext> options) : DbCo
             entity.HasIndex(e => new { e.SchoolId, e.EntityType, e.SyncEndTime });
             entity.Property(e => e.InstanceId).HasMaxLength(100);
             entity.HasIndex(e => e.RunId);
+            entity.Property(e => e.DeletionsHeld).HasDefaultValue(false);
+        });
+
+        modelBuilder.Entity<SyncFailedRecord>(entity =>
+        {
+            entity.HasKey(e => e.Id);
+            entity.Property(e => e.CleverId).IsRequired().HasMaxLength(Sync.FailedRecord.MaxIdLength);
+            entity.Property(e => e.Reason).IsRequired().HasMaxLength(Sync.FailedRecord.MaxReasonLength);
+            entity.HasOne<SyncHistory>().WithMany().HasForeignKey(e => e.SyncId).OnDelete(DeleteBehavior.Cascade);
+            entity.HasIndex(e => e.SyncId);
         });
 
         OnRunsCreating(modelBuilder);

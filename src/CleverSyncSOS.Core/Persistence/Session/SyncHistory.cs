@@ -23,6 +23,9 @@ public class SyncHistory
     public int RecordsDeleted { get; set; }
     public string? ErrorMessage { get; set; }
 
+    /// <summary>Not in the seed: the mass-deletion guard held this sync's deletions back (an operator must approve them).</summary>
+    public bool DeletionsHeld { get; set; }
+
     /// <summary>The newest Clever <c>last_modified</c> seen so far; the fallback incremental sync writes only newer records.</summary>
     public DateTime? LastSyncTimestamp { get; set; }
 

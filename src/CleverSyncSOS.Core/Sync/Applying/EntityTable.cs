@@ -15,6 +15,7 @@ internal sealed class EntityTable : IAsyncDisposable
     private const int ExamplesPerAction = 3;
     private readonly ApplyMode _mode;
     private readonly List<RecordChange> _examples = [];
+    private readonly List<FailedRecord> _failures = [];
     private int _upserted;
     private int _created;
     private int _updated;
@@ -185,6 +186,15 @@ internal sealed class EntityTable : IAsyncDisposable
 
     public void Hold(string warning) => _warning = warning;
 
+    /// <summary>Keeps the id and reason of skipped records (the first few; <see cref="CountRead"/> counts them all).</summary>
+    public void KeepFailures(IEnumerable<FailedRecord> failures)
+    {
+        foreach (var failure in failures)
+        {
+            FailedRecord.Keep(_failures, failure.CleverId, failure.Reason);
+        }
+    }
+
     /// <summary>The entity's outcome. Without change tracking, created and updated follow from the table's size before and after.</summary>
     public async Task<EntitySyncOutcome> OutcomeAsync(SyncType syncType, CancellationToken cancellationToken)
     {
@@ -199,6 +209,7 @@ internal sealed class EntityTable : IAsyncDisposable
             MaxLastModified = _maxLastModified,
             Warning = _warning,
             Examples = _examples,
+            FailedRecords = _failures,
         };
     }
 

@@ -161,6 +161,7 @@ public sealed partial class EventSync(IOptions<SyncOptions> options, ILogger<Eve
             if (table.Validator.Validate(row) is { } problem)
             {
                 table.CountRead(0, 1, null);
+                table.KeepFailures([new FailedRecord(row[0] as string ?? id, problem)]);
                 SyncLog.InvalidRecord(logger, table.Entity.EntityType, row[0] as string ?? id, problem);
             }
             else

@@ -130,6 +130,7 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
         {
             var tally = result.Entities[table.Entity];
             table.CountRead(tally.Processed, tally.Failed, tally.MaxLastModified);
+            table.KeepFailures(tally.Failures);
         }
 
         progress?.Report(new SyncProgress(target.School.Name, "Read", entityType, result.Read));

@@ -9,7 +9,7 @@ public sealed record TableRows(SyncEntity Entity, IReadOnlyList<object?[]> Rows,
 public sealed record ReadBatch(IReadOnlyList<TableRows> Tables, int ReadSoFar);
 
 /// <summary>What a complete read of one entity found: rows accepted, records or rows refused, the newest change seen.</summary>
-public sealed record EntityReadTally(int Processed, int Failed, DateTime? MaxLastModified);
+public sealed record EntityReadTally(int Processed, int Failed, DateTime? MaxLastModified, IReadOnlyList<FailedRecord> Failures);
 
 /// <summary>
 /// A complete read of one source: the tally per entity, the ids of the records read (a parent's groups), and how many

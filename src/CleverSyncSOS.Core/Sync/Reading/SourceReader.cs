@@ -36,7 +36,7 @@ public sealed class SourceReader(CleverApiClient clever, ILogger<SourceReader> l
                     // Clever has it but it could not be read: counted as failed, its row kept as it was (seen, so never
                     // deleted), and what hangs off it (a section's enrollments) is not deleted in this run either.
                     malformed++;
-                    tallies[0].Failed++;
+                    tallies[0].Fail(unreadable.Id ?? "(no id)", "the record is not in the shape Clever documents");
                     SyncLog.InvalidRecord(logger, tables[0].Entity.EntityType, unreadable.Id ?? "(no id)", "the record is not in the shape Clever documents");
                     if (unreadable.Id is { Length: > 0 } unreadableId && RecordValidator.IsStorableKey(unreadableId))
                     {
@@ -54,7 +54,7 @@ public sealed class SourceReader(CleverApiClient clever, ILogger<SourceReader> l
                 {
                     // Counted against the record's own table (the first the source feeds), logged, never written. Its keys
                     // still count as seen: a record Clever lists here, however odd, is never the reason for a deletion.
-                    tallies[0].Failed++;
+                    tallies[0].Fail(source.IdOf(record) ?? "(no id)", mismatch);
                     SyncLog.RecordOutOfScope(logger, source.Name, source.IdOf(record) ?? "(no id)", mismatch);
                     for (var t = 0; t < tables.Count; t++)
                     {
@@ -84,7 +84,7 @@ public sealed class SourceReader(CleverApiClient clever, ILogger<SourceReader> l
 
                         if (validators[t].Validate(row) is { } problem)
                         {
-                            tallies[t].Failed++;
+                            tallies[t].Fail(row[0] as string ?? source.IdOf(record) ?? "(no id)", problem);
                             SyncLog.InvalidRecord(logger, tables[t].Entity.EntityType, row[0] as string ?? source.IdOf(record) ?? "(no id)", problem);
                         }
                         else
@@ -107,7 +107,7 @@ public sealed class SourceReader(CleverApiClient clever, ILogger<SourceReader> l
             await batches.WriteAsync(Batch(tables, rows, seen, read), cancellationToken);
             batches.Complete();
             return new SourceReadResult(read,
-                tables.Select((t, i) => (t.Entity, Tally: new EntityReadTally(tallies[i].Processed, tallies[i].Failed, tallies[i].MaxLastModified)))
+                tables.Select((t, i) => (t.Entity, Tally: new EntityReadTally(tallies[i].Processed, tallies[i].Failed, tallies[i].MaxLastModified, tallies[i].Failures)))
                     .ToDictionary(x => x.Entity, x => x.Tally),
                 ids, malformed, unidentified);
         }
@@ -142,6 +142,13 @@ public sealed class SourceReader(CleverApiClient clever, ILogger<SourceReader> l
         public int Processed;
         public int Failed;
         public DateTime? MaxLastModified;
+        public readonly List<FailedRecord> Failures = [];
+
+        public void Fail(string cleverId, string reason)
+        {
+            Failed++;
+            FailedRecord.Keep(Failures, cleverId, reason);
+        }
 
         public void Observe(DateTime? value)
         {

@@ -1,7 +1,8 @@
 using CleverSyncSOS.Host.OperatorConsole.Reading;
+using CleverSyncSOS.Host.Service.Api;
 using CleverSyncSOS.Runs;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace CleverSyncSOS.Host.OperatorConsole.Pages;

@@ -1,6 +1,7 @@
 using CleverSyncSOS.Authentication;
 using CleverSyncSOS.Health;
 using CleverSyncSOS.Host.OperatorConsole.Reading;
+using CleverSyncSOS.Host.Service.Api;
 using CleverSyncSOS.Host.Service.Scheduling;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

@@ -1,6 +1,7 @@
 using CleverSyncSOS.Authentication;
-using CleverSyncSOS.Persistence;
+using CleverSyncSOS.Host.Service.Api;
 using CleverSyncSOS.Persistence.Session;
+using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Runs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -39,9 +40,6 @@ public sealed class SchoolBoard(
     SessionDatabase sessionDatabase, SchoolDatabases schoolDatabases, AuthenticationHealthTracker authentication, PauseWindows pauses,
     IOptions<SchedulerOptions> scheduler, TimeProvider time)
 {
-    /// <summary>How the mass-deletion guard starts the warning it records on the SyncHistory row of a held deletion.</summary>
-    public const string MassDeletionGuardPrefix = "Mass-deletion guard";
-
     public async Task<IReadOnlyList<SchoolCard>> SchoolsAsync(DistrictScope scope, string? district, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
@@ -210,8 +208,8 @@ public sealed class SchoolBoard(
 
     private static MassDeletionHold? HeldDeletion(IReadOnlyList<SyncHistory> latest)
     {
-        var held = latest.Where(r => r.ErrorMessage?.StartsWith(MassDeletionGuardPrefix, StringComparison.Ordinal) == true).ToList();
-        return held.Count == 0 ? null : new MassDeletionHold(held.Select(r => r.ErrorMessage!).ToList(), held.Max(r => r.SyncStartTime));
+        var held = latest.Where(r => r.DeletionsHeld).ToList();
+        return held.Count == 0 ? null : new MassDeletionHold(held.Select(r => r.ErrorMessage ?? "The mass-deletion guard held deletions back.").ToList(), held.Max(r => r.SyncStartTime));
     }
 
     private async Task<(int?, int?)> CountAsync(School school, CancellationToken cancellationToken)

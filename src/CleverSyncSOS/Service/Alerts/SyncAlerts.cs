@@ -25,6 +25,12 @@ public sealed partial class SyncAlerts(SessionDatabase sessionDatabase, IOptions
 
     public async Task CompletedAsync(SchoolSyncTarget target, SchoolSyncResult result, CancellationToken cancellationToken)
     {
+        // A deletion the mass-deletion guard held back waits for an operator: a held run, with the guard's numbers.
+        if (result.Entities.FirstOrDefault(e => e.DeletionsHeld) is { } held)
+        {
+            Held(target, held.Warning!);
+        }
+
         if (result.Status != SyncStatus.Failed)
         {
             return;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using CleverSyncSOS.Credentials;
+using CleverSyncSOS.Persistence.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -37,7 +38,10 @@ public sealed class ApiKeyAuthenticationHandler(
             // Hashing first gives equal lengths, so the comparison takes the same time whatever the key.
             if (!string.IsNullOrEmpty(key) && CryptographicOperations.FixedTimeEquals(presented, Hash(key)))
             {
-                var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, $"api-key:{name}")], SchemeName);
+                // A key limited to districts carries them as the same claims a limited console user has (DistrictScope).
+                var districts = apiOptions.Value.KeyDistricts.GetValueOrDefault(name) ?? [];
+                var identity = new ClaimsIdentity(
+                    [new Claim(ClaimTypes.Name, $"api-key:{name}"), .. districts.Select(d => new Claim(ConsoleRoles.DistrictClaim, d))], SchemeName);
                 return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
             }
         }

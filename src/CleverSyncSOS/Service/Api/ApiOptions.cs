@@ -1,4 +1,5 @@
 using CleverSyncSOS.Credentials;
+using CleverSyncSOS.Naming;
 using Microsoft.Extensions.Options;
 
 namespace CleverSyncSOS.Host.Service.Api;
@@ -24,6 +25,18 @@ public sealed class ApiOptions
     /// </summary>
     public static bool RequiresHttpsMetadata(Uri authority) => !authority.IsLoopback;
 
+    /// <summary>
+    /// Keys limited to some districts: secret name → the Clever district ids its callers may see and sync. A key not listed
+    /// here sees every district.
+    /// </summary>
+    public Dictionary<string, List<string>> KeyDistricts { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// When set, the JWT claim carrying the district id(s) a token is limited to; a token without it is refused. Unset, a
+    /// token sees every district.
+    /// </summary>
+    public string? JwtDistrictClaim { get; set; }
+
     public IReadOnlyList<string> EffectiveKeySecretNames => KeySecretNames.Count > 0 ? KeySecretNames : [DefaultKeySecretName];
 }
 
@@ -45,6 +58,29 @@ public sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
         if (!string.IsNullOrEmpty(options.JwtAuthority) && string.IsNullOrEmpty(options.JwtAudience))
         {
             failures.Add($"{ApiOptions.SectionName}:JwtAudience is required with JwtAuthority.");
+        }
+
+        foreach (var (secret, districts) in options.KeyDistricts)
+        {
+            if (!options.EffectiveKeySecretNames.Contains(secret, StringComparer.Ordinal))
+            {
+                failures.Add($"{ApiOptions.SectionName}:KeyDistricts:{secret} names no key of KeySecretNames ({string.Join(", ", options.EffectiveKeySecretNames)}).");
+            }
+
+            if (districts.Count == 0)
+            {
+                failures.Add($"{ApiOptions.SectionName}:KeyDistricts:{secret} must list at least one district id (remove it to let the key see every district).");
+            }
+
+            foreach (var district in districts.Where(d => CleverId.Problem(d) is not null))
+            {
+                failures.Add($"{ApiOptions.SectionName}:KeyDistricts:{secret} '{district}' is not a district id: {CleverId.Problem(district)}");
+            }
+        }
+
+        if (options.JwtDistrictClaim is { } claim && (claim.Length is 0 or > 200 || string.IsNullOrWhiteSpace(claim)))
+        {
+            failures.Add($"{ApiOptions.SectionName}:JwtDistrictClaim must be a claim name (1–200 characters).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -27,21 +27,23 @@ public static class SyncApi
     {
         var api = app.MapGroup("/api").RequireAuthorization(Policy);
         api.MapPost("/syncs", TriggerAsync);
-        api.MapGet("/syncs/{runId:guid}", async (Guid runId, RunViews views, CancellationToken ct) =>
-            await views.GetRunAsync(runId, ct) is { } run ? Results.Ok(run) : NotFound($"No run {runId}."));
-        api.MapGet("/schools/{school}/history", async (string school, int? limit, RunViews views, CancellationToken ct) =>
+        // A caller limited to some districts (DistrictScope) gets, for anything of another district, the very answer it would
+        // get if that thing did not exist: not its name, not its count, not that it exists.
+        api.MapGet("/syncs/{runId:guid}", async (Guid runId, RunViews views, ClaimsPrincipal user, CancellationToken ct) =>
+            await views.GetRunAsync(runId, DistrictScope.Of(user), ct) is { } run ? Results.Ok(run) : NotFound($"No run {runId}."));
+        api.MapGet("/schools/{school}/history", async (string school, int? limit, RunViews views, ClaimsPrincipal user, CancellationToken ct) =>
             limit is < 1 or > 1000 ? BadRequest("limit must be between 1 and 1000.")
-            : await views.GetSchoolHistoryAsync(school, limit ?? 50, ct) is { } history ? Results.Ok(history)
+            : await views.GetSchoolHistoryAsync(school, limit ?? 50, ct) is { } history && DistrictScope.Of(user).Allows(history.CleverDistrictId) ? Results.Ok(history)
             : NotFound($"No school '{school}' is onboarded."));
-        api.MapGet("/districts/{district}/pauses", async (string district, PauseWindows pauses, CancellationToken ct) =>
-            Results.Ok(await pauses.ListAsync(district, ct)));
+        api.MapGet("/districts/{district}/pauses", async (string district, PauseWindows pauses, ClaimsPrincipal user, CancellationToken ct) =>
+            Results.Ok(DistrictScope.Of(user).Allows(district) ? await pauses.ListAsync(district, ct) : []));
         api.MapPost("/districts/{district}/pauses", AddPauseAsync);
-        api.MapDelete("/districts/{district}/pauses/{id:int}", async (string district, int id, PauseWindows pauses, CancellationToken ct) =>
-            await pauses.RemoveAsync(id, district, ct) ? Results.NoContent() : NotFound($"No pause window {id} in district '{district}'."));
+        api.MapDelete("/districts/{district}/pauses/{id:int}", async (string district, int id, PauseWindows pauses, ClaimsPrincipal user, CancellationToken ct) =>
+            DistrictScope.Of(user).Allows(district) && await pauses.RemoveAsync(id, district, ct) ? Results.NoContent() : NotFound($"No pause window {id} in district '{district}'."));
         return app;
     }
 
-    private static async Task<IResult> TriggerAsync(TriggerSyncBody? body, SyncJobQueue queue, ClaimsPrincipal user, CancellationToken cancellationToken)
+    private static async Task<IResult> TriggerAsync(TriggerSyncBody? body, SyncJobQueue queue, RunViews views, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         body ??= new TriggerSyncBody(null, null);
         if (body.School is not null && body.District is not null)
@@ -52,6 +54,30 @@ public static class SyncApi
         if (body.School is { Length: 0 or > 50 } || body.District is { Length: 0 or > 50 })
         {
             return BadRequest("school and district are ids of at most 50 characters.");
+        }
+
+        var scope = DistrictScope.Of(user);
+        if (!scope.IsEveryDistrict)
+        {
+            if (body.School is not null && (await views.DistrictsOfSchoolAsync(body.School, cancellationToken)).Any(d => !scope.Allows(d)))
+            {
+                return NotFound($"No school '{body.School}' is onboarded; 'cleversync status' lists the schools.");
+            }
+
+            if (body.District is not null && !scope.Allows(body.District))
+            {
+                return NotFound($"District '{body.District}' has no active school.");
+            }
+
+            if (body.School is null && body.District is null)
+            {
+                if (scope.Districts.Count > 1)
+                {
+                    return BadRequest($"This caller is limited to districts {string.Join(", ", scope.Districts.Order(StringComparer.Ordinal))}: name one in 'district'.");
+                }
+
+                body = body with { District = scope.Districts.Single() };
+            }
         }
 
         QueuedRun queued;
@@ -90,7 +116,7 @@ public static class SyncApi
         });
     }
 
-    private static async Task<IResult> AddPauseAsync(string district, PauseWindowBody? body, PauseWindows pauses, CancellationToken cancellationToken)
+    private static async Task<IResult> AddPauseAsync(string district, PauseWindowBody? body, PauseWindows pauses, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (body?.StartsAt is not { } starts || body.EndsAt is not { } ends)
         {
@@ -99,7 +125,8 @@ public static class SyncApi
 
         try
         {
-            var window = await pauses.AddAsync(district, starts.UtcDateTime, ends.UtcDateTime, body.Reason, cancellationToken);
+            var window = await pauses.AddAsync(district, starts.UtcDateTime, ends.UtcDateTime, body.Reason, cancellationToken,
+                visible: DistrictScope.Of(user).Allows(district));
             return Results.Created($"/api/districts/{district}/pauses/{window.Id}", window);
         }
         catch (KeyNotFoundException ex)

@@ -186,6 +186,34 @@ namespace CleverSyncSOS.Migrations.PostgreSql.SessionDb
                     b.ToTable("ServiceInstances");
                 });
 
+            modelBuilder.Entity("CleverSyncSOS.Persistence.Session.SyncFailedRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CleverId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("SyncId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SyncId");
+
+                    b.ToTable("SyncFailedRecords");
+                });
+
             modelBuilder.Entity("CleverSyncSOS.Persistence.Session.SyncHistory", b =>
                 {
                     b.Property<int>("SyncId")
@@ -193,6 +221,11 @@ namespace CleverSyncSOS.Migrations.PostgreSql.SessionDb
                         .HasColumnType("integer");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("SyncId"));
+
+                    b.Property<bool>("DeletionsHeld")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false);
 
                     b.Property<string>("EntityType")
                         .IsRequired()
@@ -367,6 +400,15 @@ namespace CleverSyncSOS.Migrations.PostgreSql.SessionDb
                         .HasForeignKey("DistrictId")
                         .HasPrincipalKey("CleverDistrictId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CleverSyncSOS.Persistence.Session.SyncFailedRecord", b =>
+                {
+                    b.HasOne("CleverSyncSOS.Persistence.Session.SyncHistory", null)
+                        .WithMany()
+                        .HasForeignKey("SyncId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

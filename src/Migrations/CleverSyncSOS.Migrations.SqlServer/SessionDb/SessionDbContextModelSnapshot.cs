@@ -186,6 +186,34 @@ namespace CleverSyncSOS.Migrations.SqlServer.SessionDb
                     b.ToTable("ServiceInstances");
                 });
 
+            modelBuilder.Entity("CleverSyncSOS.Persistence.Session.SyncFailedRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CleverId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<int>("SyncId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SyncId");
+
+                    b.ToTable("SyncFailedRecords");
+                });
+
             modelBuilder.Entity("CleverSyncSOS.Persistence.Session.SyncHistory", b =>
                 {
                     b.Property<int>("SyncId")
@@ -193,6 +221,11 @@ namespace CleverSyncSOS.Migrations.SqlServer.SessionDb
                         .HasColumnType("int");
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("SyncId"));
+
+                    b.Property<bool>("DeletionsHeld")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bit")
+                        .HasDefaultValue(false);
 
                     b.Property<string>("EntityType")
                         .IsRequired()
@@ -367,6 +400,15 @@ namespace CleverSyncSOS.Migrations.SqlServer.SessionDb
                         .HasForeignKey("DistrictId")
                         .HasPrincipalKey("CleverDistrictId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CleverSyncSOS.Persistence.Session.SyncFailedRecord", b =>
+                {
+                    b.HasOne("CleverSyncSOS.Persistence.Session.SyncHistory", null)
+                        .WithMany()
+                        .HasForeignKey("SyncId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

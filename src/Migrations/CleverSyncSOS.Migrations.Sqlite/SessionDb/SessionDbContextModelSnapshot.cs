@@ -175,11 +175,42 @@ namespace CleverSyncSOS.Migrations.Sqlite.SessionDb
                     b.ToTable("ServiceInstances");
                 });
 
+            modelBuilder.Entity("CleverSyncSOS.Persistence.Session.SyncFailedRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CleverId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SyncId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SyncId");
+
+                    b.ToTable("SyncFailedRecords");
+                });
+
             modelBuilder.Entity("CleverSyncSOS.Persistence.Session.SyncHistory", b =>
                 {
                     b.Property<int>("SyncId")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
+
+                    b.Property<bool>("DeletionsHeld")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(false);
 
                     b.Property<string>("EntityType")
                         .IsRequired()
@@ -352,6 +383,15 @@ namespace CleverSyncSOS.Migrations.Sqlite.SessionDb
                         .HasForeignKey("DistrictId")
                         .HasPrincipalKey("CleverDistrictId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CleverSyncSOS.Persistence.Session.SyncFailedRecord", b =>
+                {
+                    b.HasOne("CleverSyncSOS.Persistence.Session.SyncHistory", null)
+                        .WithMany()
+                        .HasForeignKey("SyncId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -1,3 +1,4 @@
+using CleverSyncSOS.Host.OperatorConsole.SignIn;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,8 +9,11 @@ namespace CleverSyncSOS.Host.OperatorConsole.Pages.Account;
 /// Local sign-in: five wrong passwords lock the account for 15 minutes; the message never says which part was wrong. Plain
 /// HTTP is accepted only from the loopback address (a browser on the server itself).
 /// </summary>
-public sealed class LoginModel(SignInManager<IdentityUser> signIn) : PageModel
+public sealed class LoginModel(SignInManager<IdentityUser> signIn, ExternalProviders providers) : PageModel
 {
+    /// <summary>The identity providers offered beside the password form.</summary>
+    public IReadOnlyList<OpenIdConnectProvider> Providers => providers.All;
+
     [BindProperty]
     public string? Email { get; set; }
 
@@ -33,7 +37,7 @@ public sealed class LoginModel(SignInManager<IdentityUser> signIn) : PageModel
             return Page();
         }
 
-        if (!Request.IsHttps && HttpContext.Connection.RemoteIpAddress is { } remote && !System.Net.IPAddress.IsLoopback(remote))
+        if (!IsSafeTransport(HttpContext))
         {
             Error = "Sign in over HTTPS: a password is never sent in clear over the network. Put the service behind TLS.";
             return Page();
@@ -50,4 +54,8 @@ public sealed class LoginModel(SignInManager<IdentityUser> signIn) : PageModel
             : "Wrong email or password.";
         return Page();
     }
+
+    /// <summary>Sign-in over plain HTTP only from this machine: anywhere else a password or a session cookie would cross the network in clear.</summary>
+    public static bool IsSafeTransport(Microsoft.AspNetCore.Http.HttpContext context) =>
+        context.Request.IsHttps || context.Connection.RemoteIpAddress is not { } remote || System.Net.IPAddress.IsLoopback(remote);
 }

@@ -1,4 +1,3 @@
-using CleverSyncSOS.Host.OperatorConsole.Reading;
 using CleverSyncSOS.Host.Service.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -30,15 +29,5 @@ public sealed class RunModel(RunViews views) : PageModel
     public async Task<IActionResult> OnGetLiveAsync(Guid id, CancellationToken cancellationToken) =>
         await VisibleAsync(id, cancellationToken) is { } run ? new JsonResult(run) : NotFound();
 
-    private async Task<RunView?> VisibleAsync(Guid id, CancellationToken cancellationToken)
-    {
-        var scope = DistrictScope.Of(User);
-        if (await views.GetRunAsync(id, cancellationToken) is not { } run)
-        {
-            return null;
-        }
-
-        var schools = run.Schools.Where(s => scope.Allows(s.CleverDistrictId)).ToList();
-        return schools.Count == 0 && (run.Schools.Count > 0 || !scope.IsEveryDistrict) ? null : run with { Schools = schools };
-    }
+    private Task<RunView?> VisibleAsync(Guid id, CancellationToken cancellationToken) => views.GetRunAsync(id, DistrictScope.Of(User), cancellationToken);
 }

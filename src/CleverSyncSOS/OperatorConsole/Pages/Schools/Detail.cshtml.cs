@@ -1,6 +1,7 @@
 using CleverSyncSOS.Host.OperatorConsole.Reading;
-using Microsoft.AspNetCore.Mvc;
+using CleverSyncSOS.Host.Service.Api;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CleverSyncSOS.Host.OperatorConsole.Pages.Schools;
 

@@ -1,8 +1,9 @@
-using CleverSyncSOS.Host.OperatorConsole.Users;
 using CleverSyncSOS.Host.OperatorConsole.Reading;
+using CleverSyncSOS.Host.OperatorConsole.Users;
+using CleverSyncSOS.Host.Service.Api;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CleverSyncSOS.Host.OperatorConsole.Pages.Users;
 

@@ -1,11 +1,11 @@
 using System.Security.Claims;
 using CleverSyncSOS.Persistence.Users;
 
-namespace CleverSyncSOS.Host.OperatorConsole.Reading;
+namespace CleverSyncSOS.Host.Service.Api;
 
 /// <summary>
-/// The districts a signed-in user may see. A user limited to some districts sees nothing of the others: every read of the
-/// console goes through this, and what is outside answers "not found" (so not even a district's existence leaks).
+/// The districts a console user or an API caller may see. One limited to some districts sees nothing of the others: every read of the
+/// console and the API goes through this, and what is outside answers "not found" (so not even a district's existence leaks).
 /// </summary>
 public sealed class DistrictScope
 {
