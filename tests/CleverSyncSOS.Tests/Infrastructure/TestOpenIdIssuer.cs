@@ -2,9 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -21,18 +19,14 @@ public sealed class TestOpenIdIssuer : IAsyncDisposable
     public const string ClientId = "cleversync-console";
     public const string ClientSecret = "issuer-client-secret-0123456789";
 
-    private readonly WebApplication _app;
+    private LoopbackServer? _server;
     private readonly RSA _key = RSA.Create(2048);
     private readonly ConcurrentDictionary<string, Grant> _codes = new(StringComparer.Ordinal);
 
-    private TestOpenIdIssuer()
+    private void Map(WebApplication app)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
         var publicKey = _key.ExportParameters(includePrivateParameters: false);
-        _app.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
+        app.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
         {
             ["issuer"] = Authority,
             ["authorization_endpoint"] = $"{Authority}/authorize",
@@ -44,7 +38,7 @@ public sealed class TestOpenIdIssuer : IAsyncDisposable
             ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_post", "client_secret_basic" },
             ["code_challenge_methods_supported"] = new[] { "S256" },
         }));
-        _app.MapGet("/jwks", () => Results.Json(new
+        app.MapGet("/jwks", () => Results.Json(new
         {
             keys = new[]
             {
@@ -55,11 +49,11 @@ public sealed class TestOpenIdIssuer : IAsyncDisposable
                 },
             },
         }));
-        _app.MapGet("/authorize", Authorize);
-        _app.MapPost("/token", TokenAsync);
+        app.MapGet("/authorize", Authorize);
+        app.MapPost("/token", TokenAsync);
     }
 
-    public string Authority => _app.Urls.First();
+    public string Authority => _server!.BaseAddress.ToString().TrimEnd('/');
 
     /// <summary>The claims of whoever signs in next (besides iss, aud, nonce, iat, exp).</summary>
     public Dictionary<string, object> NextUser { get; set; } = new() { ["sub"] = "someone" };
@@ -76,7 +70,7 @@ public sealed class TestOpenIdIssuer : IAsyncDisposable
     public static async Task<TestOpenIdIssuer> StartAsync()
     {
         var issuer = new TestOpenIdIssuer();
-        await issuer._app.StartAsync();
+        issuer._server = await LoopbackServer.StartAsync(issuer.Map);
         return issuer;
     }
 
@@ -136,8 +130,11 @@ public sealed class TestOpenIdIssuer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
         _key.Dispose();
     }
 
