@@ -71,9 +71,10 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser) : IClass
         };
         var page = await browser.SignInPageAsync();
         await ConsoleBrowser.CheckPageAsync(page, "sign-in");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in with Clever" }).ClickAsync();
+        // The first challenge fetches the issuer's discovery document and keys: slow on a loaded two-core machine.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in with Clever" }).ClickAsync(new() { Timeout = 90_000 });
 
-        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/");
+        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/", new() { Timeout = 90_000 });
         await Expect(page.Locator("header .who")).ToContainTextAsync("it@second.example (Operator)");
         await Expect(page.Locator("tbody tr[data-school]")).ToHaveCountAsync(Site.Second.Schools.Count);
         await Expect(page.Locator("main")).Not.ToContainTextAsync(Site.First.Name);
