@@ -79,8 +79,19 @@ public sealed partial class SyncRunStore(
                 }
             }
 
-            var holder = await ActiveClaimAsync(schoolId, cancellationToken)
-                ?? throw new InvalidOperationException($"Could not record the sync of school {schoolId} in SessionDb.");
+            var holder = await ActiveClaimAsync(schoolId, cancellationToken);
+            if (holder is null)
+            {
+                // The holder finished between the refused insert and this lookup (a short sync under load): claim again.
+                // Only an insert that keeps failing with no holder at all is something else.
+                if (attempt < 3)
+                {
+                    continue;
+                }
+
+                throw new InvalidOperationException($"Could not record the sync of school {schoolId} in SessionDb.");
+            }
+
             if (attempt > 0 || !await CloseIfAbandonedAsync(holder, cancellationToken))
             {
                 return new SchoolClaim(null, holder);
