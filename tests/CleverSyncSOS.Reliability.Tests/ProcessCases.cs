@@ -109,6 +109,53 @@ public sealed class ProcessCases(ITestOutputHelper output)
                 return (killed ? $"killed {where}" : $"finished before the kill point ({where})") + "; 0 lost after the kill; rerun exit 0, converged";
             });
 
+    /// <summary>
+    /// The state a kill -9 inside EF Core's migration leaves (its lock row in SQLite, for good): until this case, the
+    /// next command waited on that row for ever (seen once as a rerun that never ended, point 15 above).
+    /// </summary>
+    [Fact]
+    public Task A_process_killed_while_migrating_does_not_stop_the_next_sync() =>
+        Case("killed while migrating", "EF Core's migration lock row left in session.db and in every school database, as a kill -9 during a migration leaves it", "the next sync removes the stale locks, runs, exit 0",
+            Small, async run =>
+            {
+                SqliteConnection.ClearAllPools();
+                var files = new List<string> { Path.Combine(run.Env.DataDir, "session.db") };
+                foreach (var school in run.SchoolIds)
+                {
+                    files.Add(await run.SchoolFileAsync(school));
+                }
+
+                foreach (var file in files)
+                {
+                    await using var connection = new SqliteConnection($"Data Source={file};Pooling=false");
+                    await connection.OpenAsync();
+                    await using var command = connection.CreateCommand();
+                    command.CommandText = """
+                        CREATE TABLE IF NOT EXISTS "__EFMigrationsLock" ("Id" INTEGER NOT NULL PRIMARY KEY, "Timestamp" TEXT NOT NULL);
+                        INSERT INTO "__EFMigrationsLock" ("Id", "Timestamp") VALUES (1, '2026-12-02 03:02:23');
+                        """;
+                    await command.ExecuteNonQueryAsync();
+                }
+
+                run.Simulator.Store.ApplyRandomChanges(run.SchoolIds[0], adds: 2, edits: 2, removes: 1, seed: 7);
+                var rerun = await run.CliAsync("sync", "--full");
+                Assert.True(rerun.ExitCode == 0, rerun.Output);
+                AssertNoStackTrace(rerun);
+                await run.AssertConvergedAsync();
+                var left = 0L;
+                foreach (var file in files)
+                {
+                    await using var connection = new SqliteConnection($"Data Source={file};Pooling=false");
+                    await connection.OpenAsync();
+                    await using var command = connection.CreateCommand();
+                    command.CommandText = "SELECT COUNT(*) FROM \"__EFMigrationsLock\"";
+                    left += (long)(await command.ExecuteScalarAsync())!;
+                }
+
+                Assert.Equal(0, left);
+                return $"{files.Count} databases with a stale lock row; sync exit 0, converged, lock rows left {left}";
+            });
+
     [Fact]
     public Task Two_syncs_on_one_data_folder_never_sync_one_school_twice_at_once() =>
         Case("two sync processes at once", "two `cleversync sync --full` started together on the same data folder", "each school synced by one of them; the other says it is held; nothing lost, history clean",

@@ -86,7 +86,7 @@ public sealed partial class DatabaseFleet(
             }
 
             LogMigrating(target.Kind, target.Name, pending.Count);
-            await db.Database.MigrateAsync(cancellationToken);
+            await DatabaseMigrator.MigrateAsync(db, logger, cancellationToken);
             var after = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).LastOrDefault();
             return new(target, DatabaseState.Migrated, before, after, latest, [], null);
         }

@@ -11,7 +11,7 @@ public sealed partial class DataDirectory(string path)
     // What the service keeps in the folder: when nothing else is there, the folder is ours to make owner-only.
     private static readonly HashSet<string> OwnEntries = new(StringComparer.Ordinal)
     {
-        "session.db", "session.db-wal", "session.db-shm", "session.db-journal", "secrets.json", "secrets.json.tmp", SchoolsFolderName,
+        "session.db", "session.db-wal", "session.db-shm", "session.db-journal", "session.db" + MigrationFileLock.Suffix, "secrets.json", "secrets.json.tmp", SchoolsFolderName,
     };
 
     private readonly Lock _gate = new();

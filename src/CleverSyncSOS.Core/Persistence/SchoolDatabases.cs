@@ -97,7 +97,7 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
         if (options.Value.AutoMigrateSchoolDatabases)
         {
             // A school provisioned by an older version gets the new migrations before its first sync.
-            await db.Database.MigrateAsync(cancellationToken);
+            await DatabaseMigrator.MigrateAsync(db, logger, cancellationToken);
             return;
         }
 
@@ -133,7 +133,7 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
         var connectionString = ToRuntime(stored, school, create: true);
         await using (var db = new SchoolDbContext(BuildOptions(connectionString)))
         {
-            await db.Database.MigrateAsync(cancellationToken);
+            await DatabaseMigrator.MigrateAsync(db, logger, cancellationToken);
             if (Provider == DatabaseProvider.Sqlite)
             {
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);

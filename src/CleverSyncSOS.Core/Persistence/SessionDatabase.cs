@@ -46,7 +46,7 @@ public sealed class SessionDatabase(IOptions<DatabaseOptions> options, IOptions<
         try
         {
             await using var db = await CreateDbContextAsync(cancellationToken);
-            await db.Database.MigrateAsync(cancellationToken);
+            await DatabaseMigrator.MigrateAsync(db, logger, cancellationToken);
             if (options.Value.SessionDbProvider == DatabaseProvider.Sqlite)
             {
                 // WAL lets the parallel school syncs write their history rows without blocking readers.

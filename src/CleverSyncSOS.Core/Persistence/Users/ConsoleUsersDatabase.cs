@@ -1,10 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CleverSyncSOS.Persistence.Users;
 
 /// <summary>Opens the console's users context on SessionDb's connection (same database, its own tables and migrations).</summary>
-public sealed class ConsoleUsersDatabase(SessionDatabase sessionDatabase, IOptions<DatabaseOptions> options)
+public sealed class ConsoleUsersDatabase(SessionDatabase sessionDatabase, IOptions<DatabaseOptions> options, ILogger<ConsoleUsersDatabase> logger)
 {
     private DbContextOptions<ConsoleUsersDbContext>? _contextOptions;
 
@@ -20,6 +21,6 @@ public sealed class ConsoleUsersDatabase(SessionDatabase sessionDatabase, IOptio
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var db = await CreateDbContextAsync(cancellationToken);
-        await db.Database.MigrateAsync(cancellationToken);
+        await DatabaseMigrator.MigrateAsync(db, logger, cancellationToken);
     }
 }

@@ -1,0 +1,73 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace CleverSyncSOS.Persistence;
+
+/// <summary>
+/// Applies a context's EF Core migrations so that a process killed while migrating never blocks the next one.
+/// </summary>
+/// <remarks>
+/// On SQLite, EF Core's migration lock is a row in <c>__EFMigrationsLock</c>, and <c>Migrate</c> waits without end while
+/// the row is there. A process killed while it holds the row (kill -9, out of memory, a container stopped as it
+/// started) leaves it in the file for good, and every later start hangs silently. Here every migrator of a SQLite
+/// file first takes an operating-system lock on a sidecar file (<c>&lt;database&gt;-migration-lock</c>, beside SQLite's own -wal and -journal files), which the
+/// kernel releases when its process dies; whoever holds that lock knows a lock row in the database is stale and
+/// removes it. PostgreSQL and SQL Server take session locks that end with the connection, so they go straight to EF
+/// Core. A database already current is not migrated at all (no write, no lock row).
+/// </remarks>
+public static partial class DatabaseMigrator
+{
+    /// <summary>How long a migrator waits for another process migrating the same file before it gives up.</summary>
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromMinutes(2);
+
+    private const string EfLockTable = "__EFMigrationsLock";
+
+    public static Task MigrateAsync(DbContext db, ILogger logger, CancellationToken cancellationToken) =>
+        MigrateAsync(db, logger, DefaultWait, TimeProvider.System, cancellationToken);
+
+    public static async Task MigrateAsync(DbContext db, ILogger logger, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsSqlite() || SqliteFileOf(db) is not { } file)
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+            return;
+        }
+
+        await using var fileLock = await MigrationFileLock.TryAcquireAsync(file + MigrationFileLock.Suffix, wait, time, cancellationToken);
+        if (fileLock is not null && await RemoveStaleLockAsync(db, cancellationToken) is > 0)
+        {
+            LogStaleLockRemoved(logger, file);
+        }
+
+        if (!(await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        {
+            return;
+        }
+
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    private static string? SqliteFileOf(DbContext db)
+    {
+        var builder = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
+        return builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:" ? null : Path.GetFullPath(builder.DataSource);
+    }
+
+    private static async Task<int> RemoveStaleLockAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(SqliteFileOf(db)))
+        {
+            return 0;
+        }
+
+        var tables = await db.Database
+            .SqlQueryRaw<long>($"SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = '{EfLockTable}'")
+            .SingleAsync(cancellationToken);
+        return tables == 0 ? 0 : await db.Database.ExecuteSqlRawAsync($"DELETE FROM \"{EfLockTable}\"", cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning,
+        Message = "Removed EF Core's migration lock left in {Database} by a process that stopped while migrating it")]
+    private static partial void LogStaleLockRemoved(ILogger logger, string database);
+}
