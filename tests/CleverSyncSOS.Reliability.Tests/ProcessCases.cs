@@ -35,7 +35,12 @@ public sealed class ProcessCases(ITestOutputHelper output)
         Assert.DoesNotContain("Unhandled exception", result.Output, StringComparison.Ordinal);
     }
 
-    private static string FirstLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+    /// <summary>The line that gives the reason (a configuration error's "- …" line rather than its heading).</summary>
+    private static string FirstLine(string text)
+    {
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.FirstOrDefault(l => l.StartsWith("- ", StringComparison.Ordinal)) ?? lines.FirstOrDefault() ?? "";
+    }
 
     private static async Task<string> RefusedAtStartAsync(FaultCase run, string expected, IDictionary<string, string?> environment, params string[] args)
     {

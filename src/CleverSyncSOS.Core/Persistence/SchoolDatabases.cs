@@ -53,6 +53,29 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
     }
 
     /// <summary>Closes idle pooled connections to the school's database, so the next open sees the database as it is now.</summary>
+    /// <summary>
+    /// For a SQLite school database that failed with an I/O or disk-full error, how much room its disk has left
+    /// (SQLite reports a full disk as "disk I/O error" as often as "database or disk is full"); null otherwise.
+    /// </summary>
+    public async Task<string?> FreeSpaceNoteAsync(School school, Exception failure, CancellationToken cancellationToken)
+    {
+        if (Provider != DatabaseProvider.Sqlite || failure is not SqliteException { SqliteErrorCode: 10 or 13 })
+        {
+            return null;
+        }
+
+        try
+        {
+            var file = EmbeddedSqliteLocation.FileOf(await ConnectionStringAsync(school, cancellationToken, create: false));
+            var folder = file is null ? null : Path.GetDirectoryName(file);
+            return folder is null ? null : $"The disk holding {folder} has {new DriveInfo(folder).AvailableFreeSpace:N0} bytes free.";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or SecretNotFoundException)
+        {
+            return null;
+        }
+    }
+
     public async Task ReleaseConnectionsAsync(School school, CancellationToken cancellationToken)
     {
         if (Provider == DatabaseProvider.Sqlite)

@@ -68,7 +68,8 @@ public sealed partial class SchoolSyncJob(
         }
         catch (Exception ex)
         {
-            error = $"{Describe(ex)} Nothing was changed in the school's database.";
+            var freeSpace = DatabaseFailure(ex) is { } failure ? await schoolDatabases.FreeSpaceNoteAsync(school, failure, CancellationToken.None) : null;
+            error = $"{Describe(ex)} Nothing was changed in the school's database." + (freeSpace is null ? "" : " " + freeSpace);
             // A failure the message explains in full (Clever's answer, the database's error) is logged without its stack
             // trace: the operator reads a reason, not a trace; anything unexpected keeps it.
             LogFailed(logger, IsExplained(ex) ? null : ex, school.Name, error);
