@@ -209,9 +209,21 @@ public sealed class SyncSafetyTests
         var before = await env.StudentsAsync(school.Id);
         env.Simulator.Store.KeepOnlyFraction(school.Id, "student", 0.9, withEvents: false);
         env.Simulator.Faults.LatencyMilliseconds = 150;
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(700));
+        using var cancel = new CancellationTokenSource();
+        // Cancelled in the middle of the read (three of its ten pages served), whatever the machine's speed.
+        var pagesBefore = env.Simulator.DataRequestCount;
+        var canceller = Task.Run(async () =>
+        {
+            while (env.Simulator.DataRequestCount < pagesBefore + 3)
+            {
+                await Task.Delay(5);
+            }
+
+            await cancel.CancelAsync();
+        });
 
         var result = Assert.Single(await env.SyncAsync(new SyncRequest(ForceFull: true), cancel.Token));
+        await canceller;
 
         Assert.Equal(SyncStatus.Failed, result.Status);
         Assert.StartsWith("Cancelled", result.Error);
