@@ -39,6 +39,7 @@ public static class CleverSyncCommandLine
     /// <summary>Parses and runs <paramref name="args"/>; a usage error (unknown option, missing value) exits with 3, like any configuration error.</summary>
     public static async Task<int> InvokeAsync(string[] args)
     {
+        Output.PipedOutput.Widen(Spectre.Console.AnsiConsole.Console);
         var parsed = Build().Parse(args);
         var exitCode = await parsed.InvokeAsync();
         return parsed.Errors.Count > 0 ? Hosting.ExitCodes.ConfigurationError : exitCode;

@@ -113,6 +113,22 @@ public sealed class FleetLifecycleCliTests : SimulatedDistrictFolder
         Assert.Equal("Renamed", (await Run(null, "district", "list", "--json")).GetProperty("districts")[0].GetProperty("name").GetString());
     }
 
+    [Fact]
+    public async Task A_table_written_to_a_pipe_keeps_each_school_on_one_line_unless_COLUMNS_says_otherwise()
+    {
+        await Run(CredentialsOnStdin, "district", "add", "--id", District.Id, "--name", District.Name, "--schools", "all", "--json");
+        var piped = new Dictionary<string, string?>(Settings) { ["COLUMNS"] = "" };
+        var narrow = new Dictionary<string, string?>(Settings) { ["COLUMNS"] = "80" };
+
+        var wide = await CleverSyncCli.RunAsync(piped, null, "school", "list");
+        var wrapped = await CleverSyncCli.RunAsync(narrow, null, "school", "list");
+
+        Assert.True(wide.ExitCode == 0, wide.ToString());
+        var lines = wide.Stdout.Split('\n');
+        Assert.All(District.Schools, school => Assert.Contains(lines, l => l.Contains(school.Id) && l.Contains(school.Name)));
+        Assert.DoesNotContain(District.Schools, school => wrapped.Stdout.Split('\n').Any(l => l.Contains(school.Id) && l.Contains(school.Name)));
+    }
+
     private async Task<JsonElement> Run(string? stdin, params string[] args)
     {
         var result = await CleverSyncCli.RunAsync(Settings, stdin, args);
