@@ -66,7 +66,7 @@ public sealed partial class DistrictEventReader(CleverApiClient clever, IOptions
         }
     }
 
-    private static DistrictEvent Parse(CleverEvent change, Dictionary<string, CleverSource> sources)
+    internal static DistrictEvent Parse(CleverEvent change, IReadOnlyDictionary<string, CleverSource> sources)
     {
         var dot = change.Type?.LastIndexOf('.') ?? -1;
         if (dot <= 0)
