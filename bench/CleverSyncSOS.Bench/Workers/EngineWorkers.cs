@@ -154,6 +154,7 @@ internal static class EngineWorkers
             m.PeakRssBytes = rss;
             m.PeakRssScenarioOnly = scenarioOnly;
             m.PeakManagedBytes = managed;
+            probe!.AddBreakdown(m.Extra);
         }
 
         return m;

@@ -115,6 +115,10 @@ public sealed class CleverEvent : ICleverRecord
 public sealed class CleverEventData
 {
     public JsonElement Object { get; set; }
+
+    /// <summary>The changed fields' values before the change, nested like the object (updated events only).</summary>
+    [JsonPropertyName("previous_attributes")]
+    public JsonElement? PreviousAttributes { get; set; }
 }
 
 /// <summary>Response of <c>GET /oauth/tokens?owner_type=district</c>.</summary>

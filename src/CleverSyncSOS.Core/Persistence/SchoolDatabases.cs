@@ -106,14 +106,12 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
     public async Task<SchoolDbContext> ConnectAsync(School school, CancellationToken cancellationToken, bool pooled = true)
     {
         var connectionString = await ConnectionStringAsync(school, cancellationToken, create: false);
-        if (!pooled)
-        {
-            // "Pooling" is the same keyword for Microsoft.Data.Sqlite, Npgsql and SqlClient.
-            connectionString = new DbConnectionStringBuilder { ConnectionString = connectionString, ["Pooling"] = false }.ConnectionString;
-        }
-
-        return new SchoolDbContext(BuildOptions(connectionString));
+        return new SchoolDbContext(BuildOptions(pooled ? connectionString : Unpooled(connectionString)));
     }
+
+    // "Pooling" is the same keyword for Microsoft.Data.Sqlite, Npgsql and SqlClient.
+    private static string Unpooled(string connectionString) =>
+        new DbConnectionStringBuilder { ConnectionString = connectionString, ["Pooling"] = false }.ConnectionString;
 
     private async Task EnsureCurrentAsync(School school, SchoolDbContext db, CancellationToken cancellationToken)
     {
@@ -154,7 +152,9 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
         var stored = await secrets.GetSecretAsync(secretName, cancellationToken)
                      ?? await NewConnectionStringAsync(SchoolDatabaseNames.RequireSafe(school.DatabaseName), cancellationToken);
         var connectionString = ToRuntime(stored, school, create: true);
-        await using (var db = new SchoolDbContext(BuildOptions(connectionString)))
+        // Unpooled: onboarding a district opens every school's database once, and a pooled connection would stay open
+        // per school (its file and page cache with SQLite, a server connection with PostgreSQL) until that school syncs.
+        await using (var db = new SchoolDbContext(BuildOptions(Unpooled(connectionString))))
         {
             await DatabaseMigrator.MigrateAsync(db, logger, cancellationToken);
             if (Provider == DatabaseProvider.Sqlite)

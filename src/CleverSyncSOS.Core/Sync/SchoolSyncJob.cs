@@ -118,6 +118,13 @@ public sealed partial class SchoolSyncJob(
         var sync = options.Value;
         // The district's events are read (once per run, shared) before the school's transaction opens.
         var events = await EventsAsync(target, request, plan, entities, cancellationToken);
+        if (events.Pending is { Count: 0 })
+        {
+            // None of the district's new events concerns the school: nothing to write, so its database is not even
+            // opened; the history rows move its cursor past them.
+            return (entities.Select(e => new EntitySyncOutcome(e.EntityType, SyncType.Incremental)).ToList(), events.Cursor);
+        }
+
         await using var transaction = await SchoolTransaction.OpenAsync(await schoolDatabases.OpenAsync(target.School, cancellationToken, migrate: !request.DryRun),
             schoolDatabases.Provider, sync.BatchSize, time.GetUtcNow().UtcDateTime, cancellationToken, sync.PostgreSqlCopyMinRows);
 
@@ -174,8 +181,9 @@ public sealed partial class SchoolSyncJob(
     }
 
     /// <summary>
-    /// For an incremental sync, the district's events after the school's cursor (read once per district per run). A
-    /// cursor Clever no longer keeps, or more events than are kept in memory, make it a full comparison instead.
+    /// For an incremental sync, the district's events after the school's cursor that may concern it (read once per
+    /// district per run, indexed by school). A cursor Clever no longer keeps, or more events than are kept in memory,
+    /// make it a full comparison instead.
     /// </summary>
     private async Task<SchoolEvents> EventsAsync(SchoolSyncTarget target, SyncRequest request, SyncPlan plan, IReadOnlyList<SyncEntity> entities,
         CancellationToken cancellationToken)
@@ -188,7 +196,7 @@ public sealed partial class SchoolSyncJob(
         try
         {
             var stream = await feeds.StreamAsync(request.RunId, target, cursor, entities, eventReader, cancellationToken);
-            if (stream.After(cursor) is { } pending)
+            if (stream.After(cursor, target.School.CleverSchoolId) is { } pending)
             {
                 return new SchoolEvents(SyncType.Incremental, pending, stream.Last);
             }

@@ -92,6 +92,39 @@ public sealed class DistrictEventTests
         await AssertDistrictEqualsCleverAsync(env);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task A_school_that_no_new_event_concerns_moves_its_cursor_past_them_without_opening_its_database(DatabaseProvider provider)
+    {
+        await using var env = await SyncTestEnvironment.StartAsync(District(), provider: provider);
+        await env.OnboardAsync();
+        await env.SyncAsync();
+        var (busy, quiet) = (env.District.Schools[0], env.District.Schools[1]);
+        var store = env.Simulator.Store;
+        // An addition and an edit in one school only (a users.deleted that carries only an id may concern any school).
+        var students = store.GetUserIds(busy.Id, "student");
+        store.AddStudent(busy.Id);
+        store.UpdateUser(students[1], new JsonObject { ["name"] = new JsonObject { ["last"] = "Hopper" } });
+        var before = await CursorsAsync(env, quiet.Id);
+
+        await using (await TakeDownAsync(env, quiet.Id))
+        {
+            var results = await env.SyncAsync();
+
+            Assert.All(results, r => Assert.Equal((SyncType.Incremental, SyncStatus.Success), Pair(r)));
+            Assert.All(results.Single(r => r.CleverSchoolId == quiet.Id).Entities, e => Assert.Equal(0, e.Processed + e.Created + e.Updated + e.Deleted));
+            var after = await CursorsAsync(env, quiet.Id);
+            Assert.NotEqual(before, after);
+            Assert.Equal(await CursorsAsync(env, busy.Id), after);
+        }
+
+        ChangeEverySchool(store, env.District.Schools);
+        var next = await env.SyncAsync();
+
+        Assert.All(next, r => Assert.Equal((SyncType.Incremental, SyncStatus.Success), Pair(r)));
+        await AssertDistrictEqualsCleverAsync(env);
+    }
+
     [Fact]
     public async Task A_run_reads_each_district_event_stream_once_without_a_school_filter_however_many_schools_it_has()
     {
@@ -264,6 +297,15 @@ public sealed class DistrictEventTests
             store.UpdateUser(students[1], new JsonObject { ["name"] = new JsonObject { ["last"] = $"Lovelace{students.Count}-{round}" } });
             store.RemoveUser(students[2]);
         }
+    }
+
+    /// <summary>The event cursors the school's latest history rows hold, by entity.</summary>
+    private static async Task<List<(string, string?)>> CursorsAsync(SyncTestEnvironment env, string cleverSchoolId)
+    {
+        var school = await env.SchoolAsync(cleverSchoolId);
+        await using var db = await env.SessionDbAsync();
+        var rows = await db.SyncHistory.AsNoTracking().Where(h => h.SchoolId == school.SchoolId).ToListAsync();
+        return rows.GroupBy(h => h.EntityType).Select(g => (g.Key, g.OrderByDescending(h => h.SyncId).First().LastEventId)).OrderBy(c => c.Key).ToList();
     }
 
     private static List<(string PathAndQuery, string Authorization)> EventRequests(SyncTestEnvironment env) =>

@@ -186,7 +186,7 @@ public sealed partial class EventSync(IOptions<SyncOptions> options, ILogger<Eve
         public static readonly Pending Absent = new(null, Belongs.Always, null);
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Examined the district's {Read} new Clever events ({Count} of synced record types) for school {CleverSchoolId}")]
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Examined the {Read} new Clever events of the district that may concern school {CleverSchoolId} ({Count} of synced record types)")]
     private static partial void LogEventsApplied(ILogger logger, int count, int read, string cleverSchoolId);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Debug, Message = "Ignored Clever event {EventId} of record type {RecordType}")]

@@ -70,6 +70,7 @@ public static partial class SyncEntities
             ?? (s.School == scope.CleverSchoolId ? null : $"is a section of school {s.School ?? "(none)"}, not {scope.CleverSchoolId}"),
         JsonType = CleverClassJsonContext.Default.CleverSection,
         Links = s => [(Courses.RecordType, Text(s.Course)), (Terms.RecordType, Text(s.TermId))],
+        Schools = s => [s.School],
     };
 
     public static readonly SyncEntity Term = new SyncEntity<CleverTerm, CleverTerm>

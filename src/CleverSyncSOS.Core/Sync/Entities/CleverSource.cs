@@ -38,6 +38,12 @@ public abstract class CleverSource
 
     /// <summary>The records of other types this record names (a section's course and term), as (record type, id).</summary>
     public abstract IEnumerable<(string RecordType, string Id)> LinksOf(object record);
+
+    /// <summary>
+    /// The schools a record names, in any role (empty when <see cref="NamesItsSchool"/> is false). Also read from an
+    /// event's previous attributes, parsed as a partial record, for the schools it named before the change.
+    /// </summary>
+    public abstract IEnumerable<string> SchoolsOf(object record);
 }
 
 /// <summary>A source of records of one Clever type.</summary>
@@ -52,6 +58,7 @@ public sealed class CleverSource<TRecord> : CleverSource where TRecord : class
     public required JsonTypeInfo<TRecord> JsonType { get; init; }
     public bool SchoolNamed { get; init; } = true;
     public Func<TRecord, IEnumerable<(string RecordType, string? Id)>>? Links { get; init; }
+    public Func<TRecord, IEnumerable<string?>>? Schools { get; init; }
 
     public override string Name => Description;
     public override string EventRecordType => RecordType;
@@ -72,6 +79,9 @@ public sealed class CleverSource<TRecord> : CleverSource where TRecord : class
 
     public override IEnumerable<(string RecordType, string Id)> LinksOf(object record) =>
         Links is null ? [] : Links((TRecord)record).Where(l => l.Id is { Length: > 0 }).Select(l => (l.RecordType, l.Id!));
+
+    public override IEnumerable<string> SchoolsOf(object record) =>
+        Schools is null ? [] : Schools((TRecord)record).Where(s => s is { Length: > 0 }).Select(s => s!);
 
     public override object? ParseEvent(JsonElement data)
     {

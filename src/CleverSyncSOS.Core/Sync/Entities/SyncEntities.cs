@@ -66,5 +66,7 @@ public static partial class SyncEntities
             : !isAt(u, scope.CleverSchoolId) ? $"is not a {role} at school {scope.CleverSchoolId}"
             : null),
         JsonType = CleverJsonContext.Default.CleverUser,
+        // Every role's schools, whichever role this source reads: one users event serves both sources.
+        Schools = u => [u.Roles?.Student?.School, .. u.Roles?.Student?.Schools ?? [], u.Roles?.Teacher?.School, .. u.Roles?.Teacher?.Schools ?? []],
     };
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using CleverSyncSOS.Authentication;
 using CleverSyncSOS.Clever;
 using CleverSyncSOS.Sync.Entities;
@@ -65,20 +66,51 @@ public sealed partial class DistrictEventReader(CleverApiClient clever, IOptions
         }
     }
 
-    private static DistrictEvent Parse(CleverEvent change, Dictionary<string, CleverSource> sources)
+    internal static DistrictEvent Parse(CleverEvent change, IReadOnlyDictionary<string, CleverSource> sources)
     {
         var dot = change.Type?.LastIndexOf('.') ?? -1;
         if (dot <= 0)
         {
-            return new DistrictEvent(change.Id, null, null, null);
+            return new DistrictEvent(change.Id, null, null, null, []);
         }
 
         var recordType = change.Type![..dot];
         var kind = change.Type[(dot + 1)..];
-        var record = kind is "created" or "updated" or "deleted" && sources.TryGetValue(recordType, out var source) && change.Data is { } data
-            ? source.ParseEvent(data.Object)
-            : null;
-        return new DistrictEvent(change.Id, recordType, kind, record);
+        if (kind is not ("created" or "updated" or "deleted") || !sources.TryGetValue(recordType, out var source) || change.Data is not { } data
+            || source.ParseEvent(data.Object) is not { } record)
+        {
+            // Nothing any school applies; the event still marks a position a cursor may name.
+            return new DistrictEvent(change.Id, recordType, kind, null, []);
+        }
+
+        return new DistrictEvent(change.Id, recordType, kind, record, Concerned(source, kind, record, data.PreviousAttributes));
+    }
+
+    /// <summary>
+    /// The schools an event may concern: those its record names now, and for an update those its previous attributes
+    /// named (a student who moved is held by the old school, which the record no longer names). Null = any school: a
+    /// course or term (named by no school), an update whose former state Clever did not send, or a record that names no
+    /// school where a school might still hold it. Naming too many schools costs a look-up; too few would lose a removal.
+    /// </summary>
+    private static string[]? Concerned(CleverSource source, string kind, object record, JsonElement? previous)
+    {
+        if (!source.NamesItsSchool)
+        {
+            return null;
+        }
+
+        var schools = new HashSet<string>(source.SchoolsOf(record), StringComparer.Ordinal);
+        if (kind == "updated")
+        {
+            if (previous is not { ValueKind: JsonValueKind.Object } before || source.ParseEvent(before) is not { } former)
+            {
+                return null;
+            }
+
+            schools.UnionWith(source.SchoolsOf(former));
+        }
+
+        return schools.Count > 0 || kind == "created" ? [.. schools] : null;
     }
 
     [LoggerMessage(EventId = 2103, Level = LogLevel.Information, Message = "Read {Count} Clever events of district {CleverDistrictId}")]

@@ -3,8 +3,9 @@ namespace CleverSyncSOS.Sync.Events;
 /// <summary>
 /// One event of a district's stream, parsed once for every school that applies it. <see cref="Record"/> is null for
 /// an event of a type no entity syncs, or one that cannot be read; the event still counts as a position a cursor may name.
+/// <see cref="Schools"/> are the schools it may concern (null: any school; see <c>DistrictEventReader</c>).
 /// </summary>
-public sealed record DistrictEvent(string? Id, string? RecordType, string? Kind, object? Record)
+public sealed record DistrictEvent(string? Id, string? RecordType, string? Kind, object? Record, IReadOnlyList<string>? Schools = null)
 {
     public bool IsDeletion => Kind == "deleted";
 }
@@ -20,6 +21,12 @@ public sealed class DistrictEventStream
     private readonly IReadOnlyList<DistrictEvent> _events;
     private readonly Dictionary<string, int> _positions;
 
+    // Positions of the events that may concern a school, by school, and of those that may concern any school: built
+    // once, so that each school of a large district looks only at its own events (a run costs events + schools, not
+    // events × schools).
+    private readonly Dictionary<string, List<int>> _bySchool = new(StringComparer.Ordinal);
+    private readonly List<int> _anySchool = [];
+
     public DistrictEventStream(string start, string last, IReadOnlyList<DistrictEvent> events, bool overflowed, int read)
     {
         Start = start;
@@ -33,6 +40,25 @@ public sealed class DistrictEventStream
             if (events[i].Id is { Length: > 0 } id)
             {
                 _positions[id] = i;
+            }
+
+            if (events[i].Schools is not { } schools)
+            {
+                _anySchool.Add(i);
+                continue;
+            }
+
+            foreach (var school in schools)
+            {
+                if (!_bySchool.TryGetValue(school, out var positions))
+                {
+                    _bySchool[school] = positions = [];
+                }
+
+                if (positions.Count == 0 || positions[^1] != i)
+                {
+                    positions.Add(i);
+                }
             }
         }
     }
@@ -52,26 +78,55 @@ public sealed class DistrictEventStream
     public bool Covers(string cursor) => cursor == Start || cursor == Last || _positions.ContainsKey(cursor);
 
     /// <summary>
-    /// The events after <paramref name="cursor"/>; null when this stream cannot say (the cursor lies outside it, or
-    /// the stream overflowed): the caller must not guess, as a guess could skip events.
+    /// The events after <paramref name="cursor"/> that may concern the school <paramref name="cleverSchoolId"/>, oldest
+    /// first (empty: nothing to apply, only the cursor to move); null when this stream cannot say (the cursor lies
+    /// outside it, or the stream overflowed): the caller must not guess, as a guess could skip events.
     /// </summary>
-    public IReadOnlyList<DistrictEvent>? After(string cursor)
+    public IReadOnlyList<DistrictEvent>? After(string cursor, string cleverSchoolId)
     {
         if (Overflowed)
         {
             return null;
         }
 
+        int from;
         if (cursor == Start)
         {
-            return _events;
+            from = 0;
         }
-
-        if (cursor == Last)
+        else if (cursor == Last)
         {
             return [];
         }
+        else if (_positions.TryGetValue(cursor, out var at))
+        {
+            from = at + 1;
+        }
+        else
+        {
+            return null;
+        }
 
-        return _positions.TryGetValue(cursor, out var at) ? _events.Skip(at + 1).ToList() : null;
+        return Merge(_bySchool.GetValueOrDefault(cleverSchoolId) ?? [], _anySchool, from);
+    }
+
+    /// <summary>The events at two ascending position lists from <paramref name="from"/> on, in stream order.</summary>
+    private List<DistrictEvent> Merge(List<int> own, List<int> any, int from)
+    {
+        var i = LowerBound(own, from);
+        var j = LowerBound(any, from);
+        var merged = new List<DistrictEvent>(own.Count - i + any.Count - j);
+        while (i < own.Count || j < any.Count)
+        {
+            merged.Add(_events[j >= any.Count || (i < own.Count && own[i] < any[j]) ? own[i++] : any[j++]]);
+        }
+
+        return merged;
+    }
+
+    private static int LowerBound(List<int> positions, int from)
+    {
+        var at = positions.BinarySearch(from);
+        return at >= 0 ? at : ~at;
     }
 }
