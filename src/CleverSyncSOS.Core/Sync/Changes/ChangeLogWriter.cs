@@ -10,8 +10,8 @@ namespace CleverSyncSOS.Sync.Changes;
 
 /// <summary>
 /// Appends a run's record changes to the school's ChangeLog table inside the run's transaction (a run that rolls
-/// back logs nothing), in batched inserts (on PostgreSQL, large batches by binary COPY); and removes entries older
-/// than the retention.
+/// back logs nothing), in batched inserts (on PostgreSQL, large batches by binary COPY), or one Filled entry for a
+/// table the run found empty; and removes entries older than the retention.
 /// </summary>
 public sealed class ChangeLogWriter(DbConnection connection, DbTransaction transaction, SqlDialect dialect, IModel model,
     IReadOnlyDictionary<string, int> syncIds, DateTime now) : IAsyncDisposable
