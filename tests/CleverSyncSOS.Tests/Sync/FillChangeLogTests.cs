@@ -90,6 +90,33 @@ public sealed class FillChangeLogTests
     }
 
     [Fact]
+    public async Task Changes_of_a_fill_stay_exact_after_an_undo_emptied_the_table_and_a_later_sync_filled_it_again()
+    {
+        await using var env = await StartAsync(DatabaseProvider.Sqlite);
+        var school = env.District.Schools[0];
+        await env.SyncAsync();
+        var fill = await StudentRunAsync(env, school.Id);
+        var created = await env.StudentsAsync(school.Id);
+        Assert.Equal(SyncStatus.Success, (await UndoAsync(env, fill)).Status);
+        Assert.Empty(await env.StudentsAsync(school.Id));
+        env.Simulator.Store.UpdateUser(created[4].CleverStudentId, new JsonObject { ["name"] = new JsonObject { ["first"] = "Refilled" } });
+        var added = env.Simulator.Store.AddStudent(school.Id);
+        await env.SyncAsync();
+        var refill = await StudentRunAsync(env, school.Id);
+
+        var (_, first) = await ReadAsync(env, new ChangeQuery(school.Id, Run: fill, Limit: 100_000));
+        var (_, second) = await ReadAsync(env, new ChangeQuery(school.Id, Run: refill, Limit: 100_000));
+
+        Assert.Equal(created.Select(Values).Order(), first.Where(e => e.EntityType == SyncEntityType.Student).Select(e => Values(e.NewValues)).Order());
+        Assert.Equal((await env.StudentsAsync(school.Id)).Select(Values).Order(),
+            second.Where(e => e.EntityType == SyncEntityType.Student).Select(e => Values(e.NewValues)).Order());
+        Assert.Contains(second, e => e.CleverId == created[4].CleverStudentId && Values(e.NewValues).Item2 == "Refilled");
+        Assert.Contains(second, e => e.CleverId == added);
+        var refused = await Assert.ThrowsAsync<UndoRefusedException>(() => UndoAsync(env, fill));
+        Assert.Contains("--force", refused.Message);
+    }
+
+    [Fact]
     public async Task Retention_removes_the_change_log_oldest_first_so_a_fill_never_outlives_the_later_entries_it_is_read_through()
     {
         await using var env = await StartAsync(DatabaseProvider.Sqlite);
