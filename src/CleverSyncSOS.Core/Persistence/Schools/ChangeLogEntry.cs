@@ -3,7 +3,9 @@ namespace CleverSyncSOS.Persistence.Schools;
 /// <summary>
 /// What one run did to one record, kept in the school's own database (the values are children's data and stay
 /// with the school): Created (with its values), Deleted (with its last values) or Updated (the changed fields,
-/// old and new). <see cref="SyncId"/> is the run's SyncHistory row for the entity in SessionDb.
+/// old and new); or, for a table that was empty when the run began, one Filled entry (CleverId "*", NewValues
+/// {"Rows": n}) standing for every row the run left in it (read back by <c>Sync.Changes.FilledRecords</c>).
+/// <see cref="SyncId"/> is the run's SyncHistory row for the entity in SessionDb.
 /// </summary>
 public class ChangeLogEntry
 {

@@ -25,6 +25,13 @@ internal sealed class EntityTable : IAsyncDisposable
     private DateTime? _maxLastModified;
     private string? _warning;
 
+    // A table empty when the step began (a school's first sync) is logged as one Filled entry when the step ends, not
+    // record by record: it is written like an unlogged table, and what it created is what it holds at the end.
+    private readonly bool _logsFill;
+
+    /// <summary>Whether each record's change is worked out (read before written): for a record-by-record log and for dry runs.</summary>
+    private bool TracksChanges => _mode.TracksChanges && !_logsFill;
+
     private EntityTable(SyncEntity entity, RosterTableMap map, RosterTableWriter writer, long countBefore, ApplyMode mode)
     {
         Entity = entity;
@@ -33,6 +40,7 @@ internal sealed class EntityTable : IAsyncDisposable
         CountBefore = countBefore;
         Validator = new RecordValidator(map);
         _mode = mode;
+        _logsFill = countBefore == 0 && mode is { DryRun: false, ChangeLog: not null };
     }
 
     public SyncEntity Entity { get; }
@@ -54,8 +62,13 @@ internal sealed class EntityTable : IAsyncDisposable
 
     public async Task UpsertAsync(IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
     {
-        if (!_mode.TracksChanges)
+        if (!TracksChanges)
         {
+            if (_logsFill)
+            {
+                KeepCreatedExamples(rows);
+            }
+
             _upserted += await Writer.UpsertAsync(rows, cancellationToken);
             return;
         }
@@ -69,7 +82,9 @@ internal sealed class EntityTable : IAsyncDisposable
 
         if (CountBefore == 0)
         {
-            await FillAsync(rows, latest.Values, cancellationToken);
+            // A dry run of an empty table: every row would be new, and there is nothing stored to compare with.
+            _created += latest.Count;
+            KeepCreatedExamples(latest.Values);
             return;
         }
 
@@ -84,27 +99,11 @@ internal sealed class EntityTable : IAsyncDisposable
         await RecordAsync(changes, cancellationToken);
     }
 
-    /// <summary>
-    /// A table empty when the step began (a school's first sync) holds nothing to compare with: every row is new, logged
-    /// as created with its values, straight from the rows (no stored rows read, no per-row diff).
-    /// </summary>
-    private async Task FillAsync(IReadOnlyList<object?[]> batch, IReadOnlyCollection<object?[]> rows, CancellationToken cancellationToken)
+    private void KeepCreatedExamples(IEnumerable<object?[]> rows)
     {
-        _created += rows.Count;
         foreach (var row in rows.Take(ExamplesPerAction - _examples.Count(e => e.Action == ChangeAction.Created)))
         {
             _examples.Add(RowDiff.Compare(Entity.EntityType, Map, null, row)!);
-        }
-
-        if (_mode.DryRun)
-        {
-            return;
-        }
-
-        _upserted += await Writer.UpsertAsync(batch, cancellationToken);
-        if (_mode.ChangeLog is { } log && rows.Count > 0)
-        {
-            await log.AppendCreatedAsync(Entity.EntityType, Map, rows, cancellationToken);
         }
     }
 
@@ -115,7 +114,7 @@ internal sealed class EntityTable : IAsyncDisposable
     /// <summary>The seed's full-sync rule for the records the read did not see (deactivate, then delete).</summary>
     public async Task DeleteMissingAsync(CancellationToken cancellationToken)
     {
-        if (!_mode.TracksChanges)
+        if (!TracksChanges)
         {
             _deleted += await Writer.DeactivateAndDeleteMissingAsync(cancellationToken);
             return;
@@ -138,7 +137,7 @@ internal sealed class EntityTable : IAsyncDisposable
             return;
         }
 
-        if (!_mode.TracksChanges)
+        if (!TracksChanges)
         {
             CountDeleted(await Writer.DeleteAsync(keys, cancellationToken));
             return;
@@ -157,7 +156,7 @@ internal sealed class EntityTable : IAsyncDisposable
     /// <summary>Deletes a group's rows (a section's enrollments) other than <paramref name="keep"/>; they count as processed.</summary>
     public async Task DeleteGroupExceptAsync(string group, IReadOnlyList<string> keep, CancellationToken cancellationToken)
     {
-        if (!_mode.TracksChanges)
+        if (!TracksChanges)
         {
             CountDeleted(await Writer.DeleteGroupExceptAsync(group, keep, cancellationToken));
             return;
@@ -195,16 +194,25 @@ internal sealed class EntityTable : IAsyncDisposable
         }
     }
 
-    /// <summary>The entity's outcome. Without change tracking, created and updated follow from the table's size before and after.</summary>
+    /// <summary>
+    /// The entity's outcome, at the end of its step. Without change tracking, created and updated follow from the table's
+    /// size before and after. A filled table's one change-log entry is written here, once its last row is.
+    /// </summary>
     public async Task<EntitySyncOutcome> OutcomeAsync(SyncType syncType, CancellationToken cancellationToken)
     {
-        var created = _mode.TracksChanges ? _created : (int)(await Writer.CountAsync(cancellationToken) - CountBefore + _deleted);
+        var countAfter = TracksChanges ? 0 : await Writer.CountAsync(cancellationToken);
+        var created = TracksChanges ? _created : (int)(countAfter - CountBefore + _deleted);
+        if (_logsFill && countAfter > 0)
+        {
+            await _mode.ChangeLog!.AppendFilledAsync(Entity.EntityType, countAfter, cancellationToken);
+        }
+
         return new EntitySyncOutcome(Entity.EntityType, syncType)
         {
             Processed = _processed,
             Failed = _failed,
             Created = created,
-            Updated = _mode.TracksChanges ? _updated : _upserted - created,
+            Updated = TracksChanges ? _updated : _upserted - created,
             Deleted = _deleted,
             MaxLastModified = _maxLastModified,
             Warning = _warning,

@@ -10,8 +10,8 @@ namespace CleverSyncSOS.Sync.Changes;
 
 /// <summary>
 /// Appends a run's record changes to the school's ChangeLog table inside the run's transaction (a run that rolls
-/// back logs nothing), in batched inserts (on PostgreSQL, large batches by binary COPY); and removes entries older
-/// than the retention.
+/// back logs nothing), in batched inserts (on PostgreSQL, large batches by binary COPY), or one Filled entry for a
+/// table the run found empty; and removes entries older than the retention.
 /// </summary>
 public sealed class ChangeLogWriter(DbConnection connection, DbTransaction transaction, SqlDialect dialect, IModel model,
     IReadOnlyDictionary<string, int> syncIds, DateTime now) : IAsyncDisposable
@@ -19,13 +19,12 @@ public sealed class ChangeLogWriter(DbConnection connection, DbTransaction trans
     private const int Columns = 7;
     private readonly string[] _columns = ColumnNames(model);
     private readonly string _table = model.FindEntityType(typeof(ChangeLogEntry))!.GetTableName()!;
+    private readonly string _changeId = ColumnName(model, nameof(ChangeLogEntry.ChangeId));
     private readonly Dictionary<int, DbCommand> _inserts = [];
     private readonly int _rowsPerInsert = Math.Clamp(dialect.MaxRowsPerStatement(Columns), 1, 200);
 
     private static readonly NpgsqlDbType[] CopyTypes =
         [NpgsqlDbType.Integer, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.TimestampTz];
-
-    private readonly ChangeValues.Writer _json = new();
 
     public int Written { get; private set; }
 
@@ -34,11 +33,11 @@ public sealed class ChangeLogWriter(DbConnection connection, DbTransaction trans
             changes.Count, cancellationToken);
 
     /// <summary>
-    /// Logs rows as created with all their values, straight from the rows (no per-row dictionary): the bulk of a
-    /// school's first sync, where every record is new.
+    /// Logs that <paramref name="entityType"/>'s table, empty when the run began, was filled by it: one entry instead of
+    /// one creation per row (a school's first sync would otherwise write its change log as large as its tables).
     /// </summary>
-    public Task AppendCreatedAsync(string entityType, RosterTableMap map, IReadOnlyCollection<object?[]> rows, CancellationToken cancellationToken) =>
-        WriteAsync(rows.Select(row => Entry(entityType, (string)row[0]!, ChangeAction.Created, null, _json.Write(map, row))), rows.Count, cancellationToken);
+    public Task AppendFilledAsync(string entityType, long rows, CancellationToken cancellationToken) =>
+        WriteAsync([Entry(entityType, ChangeAction.AllRecords, ChangeAction.Filled, null, $"{{\"Rows\":{rows}}}")], 1, cancellationToken);
 
     private object?[] Entry(string entityType, string cleverId, string action, string? old, string? @new) =>
         [syncIds[entityType], entityType, cleverId, action, old, @new, now];
@@ -70,7 +69,11 @@ public sealed class ChangeLogWriter(DbConnection connection, DbTransaction trans
         }
     }
 
-    /// <summary>Removes entries older than <paramref name="retentionDays"/> (0 keeps everything); returns how many.</summary>
+    /// <summary>
+    /// Removes entries older than <paramref name="retentionDays"/> (0 keeps everything); returns how many. What goes is
+    /// always a prefix of the log (every entry up to the newest one past the retention), so an entry that is kept
+    /// keeps every later entry of its records: a fill is read back through them.
+    /// </summary>
     public async Task<int> PruneAsync(int retentionDays, CancellationToken cancellationToken)
     {
         if (retentionDays <= 0)
@@ -80,7 +83,9 @@ public sealed class ChangeLogWriter(DbConnection connection, DbTransaction trans
 
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"DELETE FROM {dialect.Quote(_table)} WHERE {dialect.Quote(_columns[6])} < @cutoff";
+        var table = dialect.Quote(_table);
+        var id = dialect.Quote(_changeId);
+        command.CommandText = $"DELETE FROM {table} WHERE {id} <= (SELECT MAX({id}) FROM {table} WHERE {dialect.Quote(_columns[6])} < @cutoff)";
         var cutoff = command.CreateParameter();
         cutoff.ParameterName = "@cutoff";
         cutoff.Value = now.AddDays(-retentionDays);
@@ -122,14 +127,16 @@ public sealed class ChangeLogWriter(DbConnection connection, DbTransaction trans
         return command;
     }
 
-    private static string[] ColumnNames(IModel model)
-    {
-        var entity = model.FindEntityType(typeof(ChangeLogEntry))!;
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        return new[]
+    private static string[] ColumnNames(IModel model) =>
+        new[]
         {
             nameof(ChangeLogEntry.SyncId), nameof(ChangeLogEntry.EntityType), nameof(ChangeLogEntry.CleverId), nameof(ChangeLogEntry.Action),
             nameof(ChangeLogEntry.OldValues), nameof(ChangeLogEntry.NewValues), nameof(ChangeLogEntry.ChangedAt),
-        }.Select(p => entity.FindProperty(p)!.GetColumnName(table)!).ToArray();
+        }.Select(p => ColumnName(model, p)).ToArray();
+
+    private static string ColumnName(IModel model, string property)
+    {
+        var entity = model.FindEntityType(typeof(ChangeLogEntry))!;
+        return entity.FindProperty(property)!.GetColumnName(StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema()))!;
     }
 }

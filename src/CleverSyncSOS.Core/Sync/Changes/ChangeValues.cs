@@ -107,4 +107,23 @@ public static class ChangeValues
 
         return values;
     }
+
+    /// <summary>A whole row (the map's order) from logged values; a column the values do not name is null.</summary>
+    public static object?[] Row(RosterTableMap map, IReadOnlyDictionary<string, object?> values) =>
+        map.Properties.Select(p => values.GetValueOrDefault(p.Name)).ToArray();
+
+    /// <summary>The row with the old values of its data columns laid over it (the key never changes).</summary>
+    public static object?[] WithOld(RosterTableMap map, object?[] row, IReadOnlyDictionary<string, object?> old)
+    {
+        var restored = row.ToArray();
+        for (var i = 1; i < map.Properties.Count; i++)
+        {
+            if (old.TryGetValue(map.Properties[i].Name, out var value))
+            {
+                restored[i] = value;
+            }
+        }
+
+        return restored;
+    }
 }

@@ -76,6 +76,7 @@ public sealed partial class RunUndo(
     {
         List<ChangeLogEntry> entries;
         HashSet<(string, string)> touchedLater;
+        var fills = new Dictionary<string, FilledRecords>(StringComparer.Ordinal);
         await using (var db = await schoolDatabases.OpenAsync(school, cancellationToken))
         {
             entries = await db.ChangeLog.AsNoTracking().Where(e => run.SyncIds.Contains(e.SyncId)).OrderBy(e => e.ChangeId).ToListAsync(cancellationToken);
@@ -89,9 +90,16 @@ public sealed partial class RunUndo(
             var later = await db.ChangeLog.AsNoTracking().Where(e => e.ChangeId > last && !run.SyncIds.Contains(e.SyncId))
                 .Select(e => new { e.EntityType, e.CleverId }).Distinct().ToListAsync(cancellationToken);
             touchedLater = later.Select(e => (e.EntityType, e.CleverId)).ToHashSet();
+            foreach (var fill in entries.Where(e => e.Action == ChangeAction.Filled))
+            {
+                var entity = SyncEntities.All.Single(e => e.EntityType == fill.EntityType);
+                fills[fill.EntityType] = new FilledRecords(entity.Map(db.Model),
+                    await db.ChangeLog.AsNoTracking().Where(e => e.EntityType == fill.EntityType && e.ChangeId > fill.ChangeId).ToListAsync(cancellationToken));
+            }
         }
 
-        var conflicts = entries.Where(e => touchedLater.Contains((e.EntityType, e.CleverId))).Select(e => $"{e.EntityType} {e.CleverId}").Distinct().ToList();
+        var conflicts = entries.Where(e => e.Action != ChangeAction.Filled && touchedLater.Contains((e.EntityType, e.CleverId))).Select(e => $"{e.EntityType} {e.CleverId}")
+            .Concat(fills.SelectMany(f => f.Value.ChangedLater.Order(StringComparer.Ordinal).Select(id => $"{f.Key} {id}"))).Distinct().ToList();
         if (conflicts.Count > 0 && !force)
         {
             throw new UndoRefusedException($"{conflicts.Count} record(s) run {syncId} changed were changed again by later runs (e.g. {string.Join(", ", conflicts.Take(3))}); " +
@@ -104,7 +112,7 @@ public sealed partial class RunUndo(
         string? error = null;
         try
         {
-            outcomes = await ApplyAsync(school, entities, entries, rows.ToDictionary(r => r.EntityType, r => r.SyncId, StringComparer.Ordinal), cancellationToken);
+            outcomes = await ApplyAsync(school, entities, entries, fills, rows.ToDictionary(r => r.EntityType, r => r.SyncId, StringComparer.Ordinal), cancellationToken);
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or DbUpdateException or InvalidOperationException)
         {
@@ -123,7 +131,7 @@ public sealed partial class RunUndo(
     }
 
     private async Task<IReadOnlyList<EntitySyncOutcome>> ApplyAsync(School school, IReadOnlyList<SyncEntity> entities, IReadOnlyList<ChangeLogEntry> entries,
-        IReadOnlyDictionary<string, int> syncIds, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, FilledRecords> fills, IReadOnlyDictionary<string, int> syncIds, CancellationToken cancellationToken)
     {
         await using var transaction = await SchoolTransaction.OpenAsync(await schoolDatabases.OpenAsync(school, cancellationToken),
             schoolDatabases.Provider, options.Value.BatchSize, time.GetUtcNow().UtcDateTime, cancellationToken);
@@ -133,6 +141,15 @@ public sealed partial class RunUndo(
         foreach (var entity in entities)
         {
             await using var table = await EntityTable.OpenAsync(entity, transaction, mode, cancellationToken);
+            if (fills.TryGetValue(entity.EntityType, out var filled))
+            {
+                // The table was empty before the run: every record it created goes, a page at a time.
+                await foreach (var page in filled.PagesAsync(table.Writer, options.Value.BatchSize, cancellationToken))
+                {
+                    await table.DeleteAsync(page.Select(row => (string)row[0]!).ToList(), cancellationToken);
+                }
+            }
+
             var (restore, remove) = await BeforeTheRunAsync(table, entries.Where(e => e.EntityType == entity.EntityType).ToList(), cancellationToken);
             await table.DeleteAsync(remove, cancellationToken);
             await table.UpsertAsync(restore, cancellationToken);
@@ -151,38 +168,21 @@ public sealed partial class RunUndo(
         CancellationToken cancellationToken)
     {
         var map = table.Map;
-        var current = await table.Writer.ReadRowsAsync(entries.Select(e => e.CleverId).Distinct().ToList(), cancellationToken);
+        var current = await table.Writer.ReadRowsAsync(entries.Where(e => e.Action != ChangeAction.Filled).Select(e => e.CleverId).Distinct().ToList(), cancellationToken);
         var state = new Dictionary<string, object?[]?>(StringComparer.Ordinal);
-        foreach (var entry in entries.Reverse())
+        foreach (var entry in entries.Where(e => e.Action != ChangeAction.Filled).Reverse())
         {
             var row = state.TryGetValue(entry.CleverId, out var known) ? known : current.GetValueOrDefault(entry.CleverId)?.Values.ToArray();
             state[entry.CleverId] = entry.Action switch
             {
                 ChangeAction.Created => null,
-                ChangeAction.Deleted => Row(map, ChangeValues.Read(entry.OldValues, map)),
-                _ when row is not null => Apply(map, row, ChangeValues.Read(entry.OldValues, map)),
+                ChangeAction.Deleted => ChangeValues.Row(map, ChangeValues.Read(entry.OldValues, map)),
+                _ when row is not null => ChangeValues.WithOld(map, row, ChangeValues.Read(entry.OldValues, map)),
                 _ => null,
             };
         }
 
         return (state.Values.OfType<object?[]>().ToList(), state.Where(s => s.Value is null).Select(s => s.Key).ToList());
-    }
-
-    private static object?[] Row(RosterTableMap map, IReadOnlyDictionary<string, object?> values) =>
-        map.Properties.Select(p => values.GetValueOrDefault(p.Name)).ToArray();
-
-    private static object?[] Apply(RosterTableMap map, object?[] row, IReadOnlyDictionary<string, object?> old)
-    {
-        var restored = row.ToArray();
-        for (var i = 1; i < map.Properties.Count; i++)
-        {
-            if (old.TryGetValue(map.Properties[i].Name, out var value))
-            {
-                restored[i] = value;
-            }
-        }
-
-        return restored;
     }
 
     [LoggerMessage(EventId = 2401, Level = LogLevel.Warning, Message = "Undid run {SyncId} of {SchoolName}: {Changes} changes taken back; the school is flagged for a full sync")]

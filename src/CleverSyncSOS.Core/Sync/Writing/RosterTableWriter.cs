@@ -154,6 +154,29 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
         return rows;
     }
 
+    /// <summary>Up to <paramref name="rows"/> stored rows with keys before <paramref name="before"/> (all when null), newest key first.</summary>
+    public async Task<IReadOnlyList<StoredRow>> ReadPageDescendingAsync(string? before, int rows, CancellationToken cancellationToken)
+    {
+        await using var command = Command(dialect.SelectPageDescending(map, before is null, rows));
+        if (before is not null)
+        {
+            AddParameter(command, "@before", before);
+        }
+
+        return await ReadStoredAsync(command, cancellationToken);
+    }
+
+    /// <summary>The stored rows of one record, or of a record that is part of their key (a student's enrollments).</summary>
+    public async Task<IReadOnlyList<StoredRow>> ReadRowsOfAsync(string cleverId, CancellationToken cancellationToken)
+    {
+        var like = cleverId.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
+        await using var command = Command(dialect.SelectRowsLike(map));
+        AddParameter(command, "@id", cleverId);
+        AddParameter(command, "@prefix", like + ":%");
+        AddParameter(command, "@suffix", "%:" + like);
+        return await ReadStoredAsync(command, cancellationToken);
+    }
+
     /// <summary>The stored rows the full read did not see.</summary>
     public async Task<IReadOnlyList<StoredRow>> ReadMissingRowsAsync(CancellationToken cancellationToken)
     {

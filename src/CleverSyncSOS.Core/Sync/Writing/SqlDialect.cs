@@ -85,6 +85,18 @@ public abstract class SqlDialect
     /// <summary>Stored rows of one group (@g).</summary>
     public string SelectGroupRows(RosterTableMap map) => $"{SelectColumns(map)} WHERE t.{Quote(map.GroupColumn!)} = @g";
 
+    /// <summary>
+    /// One page of stored rows, newest key first in the database's own order: the first page, or those before @before.
+    /// </summary>
+    public string SelectPageDescending(RosterTableMap map, bool first, int rows) =>
+        $"{SelectColumns(map)}{(first ? "" : $" WHERE t.{Quote(map.KeyColumn)} < @before")} ORDER BY t.{Quote(map.KeyColumn)} DESC{Limit(rows)}";
+
+    /// <summary>Stored rows whose key is @id, starts with @prefix or ends with @suffix (LIKE patterns, escaped with a backslash).</summary>
+    public string SelectRowsLike(RosterTableMap map) =>
+        $"{SelectColumns(map)} WHERE t.{Quote(map.KeyColumn)} = @id OR t.{Quote(map.KeyColumn)} LIKE @prefix ESCAPE '\\' OR t.{Quote(map.KeyColumn)} LIKE @suffix ESCAPE '\\'";
+
+    protected virtual string Limit(int rows) => $" LIMIT {rows}";
+
     private string SelectColumns(RosterTableMap map) =>
         $"SELECT {string.Join(", ", new[] { map.KeyColumn }.Concat(map.DataColumns).Append(map.IsActiveColumn).Select(c => "t." + Quote(c)))} FROM {Quote(map.Table)} t";
 
@@ -188,6 +200,7 @@ public sealed class SqlServerDialect : SqlDialect
     protected override string True => "1";
     protected override string False => "0";
     public override string SeenTableName(RosterTableMap map) => "#" + base.SeenTableName(map);
+    protected override string Limit(int rows) => $" OFFSET 0 ROWS FETCH NEXT {rows} ROWS ONLY";
 
     public override string Upsert(RosterTableMap map, int rows)
     {
