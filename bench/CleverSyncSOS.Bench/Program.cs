@@ -21,6 +21,7 @@ public static class Program
                   (no options)   full run: 10k/100k/1M-student schools, PostgreSQL, incremental, district, baselines, rate limit
                   --quick        small sizes, under a minute
                   --micro [...]  BenchmarkDotNet micro benchmarks; further arguments go to BenchmarkDotNet (default --filter *)
+                  --reading-profile  CPU milliseconds and MB allocated per 10 000-student page, step by step of the reading path
                   --out DIR      where latest.md and latest.json go (default: bench/results of this repository)
                   --only A,B     run only these workers: full, district, ratelimit, naive, rawfetch, rawwrite, events, fleet, or e.g. full/PostgreSql
                 PostgreSQL rows run when CLEVERSYNC_TEST_POSTGRES holds a server connection string, and are skipped otherwise.
@@ -31,6 +32,11 @@ public static class Program
         if (args.Contains("--scenario"))
         {
             return await WorkerHost.RunAsync(args);
+        }
+
+        if (args.Contains("--reading-profile"))
+        {
+            return await ReadingPathProfile.RunAsync(Console.Out);
         }
 
         if (args.Contains("--micro"))

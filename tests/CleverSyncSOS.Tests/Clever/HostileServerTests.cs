@@ -70,4 +70,79 @@ public sealed class HostileServerTests
         Assert.Contains(stored, s => s.CleverStudentId == renamed);
         Assert.Contains("without a usable id", students.Warning);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Wrong_types_and_huge_strings_in_the_middle_of_a_page_fail_alone_and_delete_nothing(DatabaseProvider provider)
+    {
+        await using var env = await StartAsync(provider, students: 12);
+        await env.OnboardAsync();
+        var school = env.District.Schools[0];
+        await env.SyncAsync();
+        var before = await env.StudentsAsync(school.Id);
+        string[] odd = [];
+        env.Proxy!.Rewrite = async (context, answer) =>
+        {
+            if (!IsStudentPage(context) || context.Request.Query.ContainsKey("starting_after"))
+            {
+                return false;
+            }
+
+            var page = JsonNode.Parse(answer.Body)!;
+            var data = page["data"]!.AsArray();
+            odd = [.. new[] { 3, 5, 7 }.Select(i => (string)data[i]!["data"]!["id"]!)];
+            data[3]!["data"]!["roles"] = new JsonArray("student");                              // a list for an object
+            data[5]!["data"]!["roles"]!["student"]!["schools"] = school.Id;                      // text for a list
+            data[7]!["data"]!["name"]!["first"] = new string('A', 1_000_000);                     // a megabyte of name
+            data[8]!["data"]!["name"]!["last"] = new JsonObject { ["nested"] = new JsonArray(1) }; // an object for text: absent
+            await HostileCleverProxy.WriteAsync(context, answer with { Body = page.ToJsonString() });
+            return true;
+        };
+
+        var result = Assert.Single(await env.SyncAsync(new SyncRequest(ForceFull: true, AllowMassDelete: true)));
+
+        Assert.Equal(SyncStatus.Partial, result.Status);
+        var students = result.Entities.Single(e => e.EntityType == SyncEntityType.Student);
+        Assert.Equal(4, students.Failed); // two malformed, the megabyte name, the missing last name
+        Assert.Equal(0, students.Deleted);
+        var stored = await env.StudentsAsync(school.Id);
+        Assert.Equal(before.Select(s => s.CleverStudentId).Order(), stored.Select(s => s.CleverStudentId).Order());
+        foreach (var id in odd)
+        {
+            Assert.Equal(before.Single(s => s.CleverStudentId == id).FirstName, stored.Single(s => s.CleverStudentId == id).FirstName);
+        }
+
+        Assert.Contains(env.Logs.Lines, l => l.Contains(odd[0]) && l.Contains("not in the shape Clever documents"));
+        Assert.Contains(env.Logs.Lines, l => l.Contains(odd[2]) && l.Contains("FirstName is 1000000 characters"));
+    }
+
+    [Theory]
+    [InlineData("{\"data\": {\"id\": \"u1\"}}", "the page's data is not an array")]
+    [InlineData("[{\"data\": {}}]", "the body is not a JSON object")]
+    public async Task A_page_of_the_wrong_shape_fails_the_read_with_the_problem_named(string body, string problem)
+    {
+        await using var env = await StartAsync();
+        await env.OnboardAsync();
+        var school = env.District.Schools[0];
+        await env.SyncAsync();
+        env.Proxy!.Rewrite = async (context, answer) =>
+        {
+            if (!IsStudentPage(context))
+            {
+                return false;
+            }
+
+            await HostileCleverProxy.WriteAsync(context, answer with { Body = body });
+            return true;
+        };
+
+        var result = Assert.Single(await env.SyncAsync(new SyncRequest(ForceFull: true, AllowMassDelete: true)));
+
+        Assert.Equal(SyncStatus.Failed, result.Status);
+        var error = result.Error ?? string.Join(" ", result.Entities.Select(e => e.Error));
+        Assert.Contains(problem, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("CleverSyncSOS.", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", error, StringComparison.Ordinal);
+        Assert.Equal(30, (await env.StudentsAsync(school.Id)).Count);
+    }
 }
