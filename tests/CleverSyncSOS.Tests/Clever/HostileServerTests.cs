@@ -27,6 +27,21 @@ public sealed class HostileServerTests
     private static bool IsStudentPage(HttpContext context) =>
         context.Request.Path.Value!.EndsWith("/users", StringComparison.Ordinal) && context.Request.Query["role"] == "student";
 
+    /// <summary>The first page of students is served with <paramref name="edit"/> applied to its data array.</summary>
+    private static void EditFirstStudentPage(SyncTestEnvironment env, Action<JsonArray> edit) =>
+        env.Proxy!.Rewrite = async (context, answer) =>
+        {
+            if (!IsStudentPage(context) || context.Request.Query.ContainsKey("starting_after"))
+            {
+                return false;
+            }
+
+            var page = JsonNode.Parse(answer.Body)!;
+            edit(page["data"]!.AsArray());
+            await HostileCleverProxy.WriteAsync(context, answer with { Body = page.ToJsonString() });
+            return true;
+        };
+
     [Theory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task Records_with_numbers_for_text_null_entries_wrong_shapes_or_NUL_in_ids_fail_alone(DatabaseProvider provider)
@@ -36,24 +51,15 @@ public sealed class HostileServerTests
         var school = env.District.Schools[0];
         await env.SyncAsync();
         string? renamed = null;
-        env.Proxy!.Rewrite = async (context, answer) =>
+        EditFirstStudentPage(env, data =>
         {
-            if (!IsStudentPage(context) || context.Request.Query.ContainsKey("starting_after"))
-            {
-                return false;
-            }
-
-            var page = JsonNode.Parse(answer.Body)!;
-            var data = page["data"]!.AsArray();
             data[0]!["data"]!["roles"]!["student"]!["grade"] = 5;         // a number for text: read as "5"
             renamed = (string)data[1]!["data"]!["id"]!;
             data[1]!["data"]!["id"] = 12345;                                // a number id: read as "12345"
             data[2] = null;                                                 // a null entry
             data[3]!["data"]!["name"] = "Ada Lovelace";                     // a string for an object
             data[4]!["data"]!["id"] = "bad\u0000id";                        // NUL, which PostgreSQL refuses
-            await HostileCleverProxy.WriteAsync(context, answer with { Body = page.ToJsonString() });
-            return true;
-        };
+        });
 
         var result = Assert.Single(await env.SyncAsync(new SyncRequest(ForceFull: true, AllowMassDelete: true)));
 
@@ -81,23 +87,14 @@ public sealed class HostileServerTests
         await env.SyncAsync();
         var before = await env.StudentsAsync(school.Id);
         string[] odd = [];
-        env.Proxy!.Rewrite = async (context, answer) =>
+        EditFirstStudentPage(env, data =>
         {
-            if (!IsStudentPage(context) || context.Request.Query.ContainsKey("starting_after"))
-            {
-                return false;
-            }
-
-            var page = JsonNode.Parse(answer.Body)!;
-            var data = page["data"]!.AsArray();
             odd = [.. new[] { 3, 5, 7 }.Select(i => (string)data[i]!["data"]!["id"]!)];
             data[3]!["data"]!["roles"] = new JsonArray("student");                              // a list for an object
             data[5]!["data"]!["roles"]!["student"]!["schools"] = school.Id;                      // text for a list
             data[7]!["data"]!["name"]!["first"] = new string('A', 1_000_000);                     // a megabyte of name
             data[8]!["data"]!["name"]!["last"] = new JsonObject { ["nested"] = new JsonArray(1) }; // an object for text: absent
-            await HostileCleverProxy.WriteAsync(context, answer with { Body = page.ToJsonString() });
-            return true;
-        };
+        });
 
         var result = Assert.Single(await env.SyncAsync(new SyncRequest(ForceFull: true, AllowMassDelete: true)));
 
