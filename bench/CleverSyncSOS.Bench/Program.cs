@@ -21,7 +21,9 @@ public static class Program
                   (no options)   full run: 10k/100k/1M-student schools, PostgreSQL, incremental, district, baselines, rate limit
                   --quick        small sizes, under a minute
                   --micro [...]  BenchmarkDotNet micro benchmarks; further arguments go to BenchmarkDotNet (default --filter *)
+                  --reading-profile  CPU milliseconds and MB allocated per 10 000-student page, step by step of the reading path
                   --out DIR      where latest.md and latest.json go (default: bench/results of this repository)
+                  --sizes N,M    only these school sizes (of 10000, 100000, 1000000), e.g. --sizes 100000
                   --only A,B     run only these workers: full, district, ratelimit, naive, rawfetch, rawwrite, events, fleet, or e.g. full/PostgreSql
                 PostgreSQL rows run when CLEVERSYNC_TEST_POSTGRES holds a server connection string, and are skipped otherwise.
                 """);
@@ -31,6 +33,11 @@ public static class Program
         if (args.Contains("--scenario"))
         {
             return await WorkerHost.RunAsync(args);
+        }
+
+        if (args.Contains("--reading-profile"))
+        {
+            return await ReadingPathProfile.RunAsync(Console.Out);
         }
 
         if (args.Contains("--micro"))
@@ -51,7 +58,15 @@ public static class Program
             ? args[j + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal)
             : null;
         var command = "dotnet run -c Release --project bench/CleverSyncSOS.Bench" + (quick ? " -- --quick" : "");
-        return await new BenchRunner(quick ? BenchProfile.Quick : BenchProfile.Full, output, command, Console.Out, only).RunAsync(cancel.Token);
+        var profile = quick ? BenchProfile.Quick : BenchProfile.Full;
+        if (Array.IndexOf(args, "--sizes") is var k and >= 0 && k + 1 < args.Length)
+        {
+            // A quicker look at some school sizes only (e.g. the compare size): the ratios of other sizes are reported as missing.
+            var sizes = args[k + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToHashSet();
+            profile = profile with { FullSizes = [.. profile.FullSizes.Where(sizes.Contains)], ExtraRawSizes = [.. profile.ExtraRawSizes.Where(sizes.Contains)] };
+        }
+
+        return await new BenchRunner(profile, output, command, Console.Out, only).RunAsync(cancel.Token);
     }
 
     /// <summary>bench/results of the repository this program was built from (found from the working folder, else the binary's).</summary>

@@ -1,6 +1,4 @@
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 using CleverSyncSOS.Clever;
 using CleverSyncSOS.Persistence.Schools;
@@ -30,18 +28,7 @@ public class PageParseBenchmarks
     {
         var store = new SimulatorStore(new SimulatorOptions { Seed = 20261127, SchoolsPerDistrict = 1, StudentsPerSchool = Records, TeachersPerSchool = 0 });
         var school = store.Districts[0].Schools[0].Id;
-        var data = new JsonArray();
-        foreach (var id in store.GetUserIds(school, "student"))
-        {
-            data.Add(new JsonObject { ["data"] = store.GetUser(id), ["uri"] = $"/v3.0/users/{id}" });
-        }
-
-        var page = new JsonObject
-        {
-            ["data"] = data,
-            ["links"] = new JsonArray(new JsonObject { ["rel"] = "self", ["uri"] = $"/v3.0/schools/{school}/users?role=student&limit={Records}" }),
-        };
-        _page = Encoding.UTF8.GetBytes(page.ToJsonString());
+        _page = ReadingPathBenchmarks.SimulatedPage(store, school);
         _users = [.. Parse().Data!.Select(d => d.Data!)];
         using var db = new SchoolDbContext(new DbContextOptionsBuilder<SchoolDbContext>().UseSqlite("Data Source=:memory:").Options);
         _validator = new RecordValidator(SyncEntities.Student.Map(db.Model));

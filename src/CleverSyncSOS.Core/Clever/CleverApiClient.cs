@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using System.Web;
 using CleverSyncSOS.Authentication;
 using Microsoft.Extensions.Options;
@@ -24,28 +22,34 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
 {
     private const string EventsPath = "events";
 
+    private static readonly JsonPageParser<CleverSection> Sections = new(CleverClassJsonContext.Default.CleverApiResponseCleverSection);
+    private static readonly JsonPageParser<CleverCourse> Courses = new(CleverClassJsonContext.Default.CleverApiResponseCleverCourse);
+    private static readonly JsonPageParser<CleverTerm> Terms = new(CleverClassJsonContext.Default.CleverApiResponseCleverTerm);
+    private static readonly JsonPageParser<CleverSchool> Schools = new(CleverJsonContext.Default.CleverApiResponseCleverSchool);
+    private static readonly JsonPageParser<CleverEvent> Events = new(CleverJsonContext.Default.CleverApiResponseCleverEvent);
+
     /// <summary>Users with <paramref name="role"/> ("student", "teacher") at one school.</summary>
     public IAsyncEnumerable<CleverUser> GetSchoolUsersAsync(DistrictCredentials district, string schoolId, string role, CancellationToken cancellationToken) =>
         ReadAllAsync(district, $"schools/{Uri.EscapeDataString(schoolId)}/users?role={role}&limit={options.Value.PageSize}",
-            CleverJsonContext.Default.CleverApiResponseCleverUser, cancellationToken, readAhead: true);
+            CleverUserPageParser.Instance, cancellationToken, readAhead: true);
 
     /// <summary>A school's sections, each with its students[] and teachers[] (Clever's enrollments).</summary>
     public IAsyncEnumerable<CleverSection> GetSchoolSectionsAsync(DistrictCredentials district, string schoolId, CancellationToken cancellationToken) =>
         ReadAllAsync(district, $"schools/{Uri.EscapeDataString(schoolId)}/sections?limit={options.Value.PageSize}",
-            CleverClassJsonContext.Default.CleverApiResponseCleverSection, cancellationToken, readAhead: true);
+            Sections, cancellationToken, readAhead: true);
 
     /// <summary>The courses of a school's sections.</summary>
     public IAsyncEnumerable<CleverCourse> GetSchoolCoursesAsync(DistrictCredentials district, string schoolId, CancellationToken cancellationToken) =>
         ReadAllAsync(district, $"schools/{Uri.EscapeDataString(schoolId)}/courses?limit={options.Value.PageSize}",
-            CleverClassJsonContext.Default.CleverApiResponseCleverCourse, cancellationToken, readAhead: true);
+            Courses, cancellationToken, readAhead: true);
 
     /// <summary>The terms of a school's sections.</summary>
     public IAsyncEnumerable<CleverTerm> GetSchoolTermsAsync(DistrictCredentials district, string schoolId, CancellationToken cancellationToken) =>
         ReadAllAsync(district, $"schools/{Uri.EscapeDataString(schoolId)}/terms?limit={options.Value.PageSize}",
-            CleverClassJsonContext.Default.CleverApiResponseCleverTerm, cancellationToken, readAhead: true);
+            Terms, cancellationToken, readAhead: true);
 
     public IAsyncEnumerable<CleverSchool> GetSchoolsAsync(DistrictCredentials district, CancellationToken cancellationToken) =>
-        ReadAllAsync(district, $"schools?limit={options.Value.PageSize}", CleverJsonContext.Default.CleverApiResponseCleverSchool, cancellationToken);
+        ReadAllAsync(district, $"schools?limit={options.Value.PageSize}", Schools, cancellationToken);
 
     /// <summary>
     /// The id of the newest event, taken before a full read so that nothing changed during the read is missed;
@@ -60,8 +64,8 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
         var last = "";
         try
         {
-            var newest = await GetPageAsync(district, Resolve($"{EventsPath}?ending_before=last&limit=1"), CleverJsonContext.Default.CleverApiResponseCleverEvent, cancellationToken);
-            last = newest.Page.Data!.LastOrDefault()?.Data?.Id ?? "";
+            var newest = await GetPageAsync(district, Resolve($"{EventsPath}?ending_before=last&limit=1"), Events, cancellationToken);
+            last = newest.Page.Records!.LastOrDefault()?.Id ?? "";
         }
         catch (CleverApiException ex) when (ex.StatusCode == HttpStatusCode.BadRequest)
         {
@@ -69,7 +73,7 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
         }
 
         var after = last.Length > 0 ? $"&starting_after={Uri.EscapeDataString(last)}" : "";
-        await foreach (var change in ReadAllAsync(district, $"{EventsPath}?limit={options.Value.PageSize}{after}", CleverJsonContext.Default.CleverApiResponseCleverEvent, cancellationToken))
+        await foreach (var change in ReadAllAsync(district, $"{EventsPath}?limit={options.Value.PageSize}{after}", Events, cancellationToken))
         {
             last = change.Id is { Length: > 0 } id ? id : last;
         }
@@ -97,7 +101,7 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
 
         var first = $"{EventsPath}?limit={options.Value.PageSize}"
             + (startingAfter.Length > 0 ? $"&starting_after={Uri.EscapeDataString(startingAfter)}" : "");
-        var pages = ReadAllAsync(district, first, CleverJsonContext.Default.CleverApiResponseCleverEvent, cancellationToken);
+        var pages = ReadAllAsync(district, first, Events, cancellationToken);
         await using var changes = pages.GetAsyncEnumerator(cancellationToken);
         while (true)
         {
@@ -137,7 +141,7 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
     /// requested as soon as this one is parsed, while its records are still being handed out: Clever prepares page n+1
     /// while the caller validates and writes page n. One request is in flight at a time either way.
     /// </summary>
-    private async IAsyncEnumerable<T> ReadAllAsync<T>(DistrictCredentials district, string firstPage, JsonTypeInfo<CleverApiResponse<T>> typeInfo,
+    private async IAsyncEnumerable<T> ReadAllAsync<T>(DistrictCredentials district, string firstPage, ICleverPageParser<T> parser,
         [EnumeratorCancellation] CancellationToken cancellationToken, bool readAhead = false)
         where T : class, ICleverRecord, new()
     {
@@ -152,16 +156,15 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
                 pending = null;
 
                 // An empty page is the end, whatever links it carries; a page with no next link is the last one.
-                var next = page.Data!.Count > 0 && page.NextLink is { Length: > 0 } link ? KeepFilters(Follow(uri, link), firstPage) : null;
+                var next = page.Records!.Count > 0 && page.NextLink is { Length: > 0 } link ? KeepFilters(Follow(uri, link), firstPage) : null;
                 if (readAhead && next is not null)
                 {
                     pending = Request(next);
                 }
 
-                foreach (var item in page.Data!)
+                foreach (var record in page.Records!)
                 {
-                    // A null entry is a record that cannot be read at all: counted as malformed, never skipped silently.
-                    yield return item?.Data ?? new T { IsMalformed = true };
+                    yield return record;
                 }
 
                 if (!readAhead && next is not null)
@@ -180,8 +183,8 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
             }
         }
 
-        Task<(CleverApiResponse<T> Page, Uri Uri)> Request(Uri next) => requested.Add(next.PathAndQuery)
-            ? GetPageAsync(district, next, typeInfo, stop.Token)
+        Task<(CleverPage<T> Page, Uri Uri)> Request(Uri next) => requested.Add(next.PathAndQuery)
+            ? GetPageAsync(district, next, parser, stop.Token)
             : throw new CleverApiException(HttpStatusCode.OK, next.AbsolutePath,
                 "its next link leads back to a page already read, so the read would never end; stopped");
     }
@@ -228,17 +231,21 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
         return target;
     }
 
-    private async Task<(CleverApiResponse<T> Page, Uri Uri)> GetPageAsync<T>(DistrictCredentials district, Uri uri, JsonTypeInfo<CleverApiResponse<T>> typeInfo,
+    private async Task<(CleverPage<T> Page, Uri Uri)> GetPageAsync<T>(DistrictCredentials district, Uri uri, ICleverPageParser<T> parser,
         CancellationToken cancellationToken)
+        where T : class, ICleverRecord
     {
         using var activity = Observability.CleverSyncTelemetry.ActivitySource.StartActivity("CleverPageFetch");
         activity?.SetTag("url.path", uri.AbsolutePath);
         activity?.SetTag("cleversync.district", district.CleverDistrictId);
         using var response = await SendAsync(district, uri, cancellationToken);
-        CleverApiResponse<T>? page;
+        CleverPage<T> page;
         try
         {
-            page = await response.Content.ReadFromJsonAsync(typeInfo, cancellationToken);
+            // Parsed in place in the buffer the body was read into; a client built without that handler reads it here.
+            page = response.Content is CleverResponseBody body
+                ? parser.Parse(body.Span)
+                : parser.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
         }
         catch (JsonException ex)
         {
@@ -246,12 +253,12 @@ public sealed class CleverApiClient(HttpClient http, ICleverTokenProvider tokens
         }
 
         // {} or {"data": null} is not an empty roster: read as one, it would delete a whole school.
-        if (page?.Data is null)
+        if (page.Records is null)
         {
             throw new CleverApiException(response.StatusCode, uri.AbsolutePath, "the body has no data array, so it is not a Clever page");
         }
 
-        activity?.SetTag("cleversync.records", page.Data.Count);
+        activity?.SetTag("cleversync.records", page.Records.Count);
         return (page, uri);
     }
 

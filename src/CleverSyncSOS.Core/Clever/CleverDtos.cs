@@ -23,7 +23,7 @@ public sealed class CleverApiResponse<T>
     public List<CleverDataItem<T>>? Data { get; set; }
     public List<CleverLink>? Links { get; set; }
 
-    public string? NextLink => Links?.FirstOrDefault(l => l.Rel == "next")?.Uri;
+    public string? NextLink => Links?.FirstOrDefault(l => l?.Rel == "next")?.Uri;
 }
 
 public sealed class CleverDataItem<T>

@@ -10,7 +10,10 @@ namespace CleverSyncSOS.Clever;
 /// </summary>
 public sealed class LenientStringConverter : JsonConverter<string>
 {
-    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadText(ref reader);
+
+    /// <summary>The rule itself, shared with <see cref="CleverUserPageParser"/>: the reader is left on the value's last token.</summary>
+    internal static string? ReadText(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)
         {
@@ -20,6 +23,8 @@ public sealed class LenientStringConverter : JsonConverter<string>
                 return reader.HasValueSequence ? System.Text.EncodingExtensions.GetString(System.Text.Encoding.UTF8, reader.ValueSequence) : System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
             case JsonTokenType.True or JsonTokenType.False:
                 return reader.GetBoolean() ? "true" : "false";
+            case JsonTokenType.Null:
+                return null;
             default:
                 reader.Skip();
                 return null;

@@ -10,7 +10,10 @@ namespace CleverSyncSOS.Clever;
 /// </summary>
 public sealed class LenientUtcDateTimeConverter : JsonConverter<DateTime?>
 {
-    public override DateTime? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override DateTime? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadUtc(ref reader);
+
+    /// <summary>The rule itself, shared with <see cref="CleverUserPageParser"/>: the reader is left on the value's last token.</summary>
+    internal static DateTime? ReadUtc(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.String)
         {

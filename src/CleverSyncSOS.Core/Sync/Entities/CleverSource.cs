@@ -63,14 +63,9 @@ public sealed class CleverSource<TRecord> : CleverSource where TRecord : class
     public override string Name => Description;
     public override string EventRecordType => RecordType;
 
-    public override async IAsyncEnumerable<object> ReadAsync(CleverApiClient clever, DistrictCredentials district, string schoolId,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var record in Read(clever, district, schoolId, cancellationToken))
-        {
-            yield return record;
-        }
-    }
+    // IAsyncEnumerable is covariant: the records are handed on as they are, without a second iterator per record.
+    public override IAsyncEnumerable<object> ReadAsync(CleverApiClient clever, DistrictCredentials district, string schoolId, CancellationToken cancellationToken) =>
+        Read(clever, district, schoolId, cancellationToken);
 
     public override string? IdOf(object record) => Id((TRecord)record);
     public override DateTime? LastModifiedOf(object record) => LastModified((TRecord)record);
