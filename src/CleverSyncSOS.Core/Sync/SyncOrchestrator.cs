@@ -105,9 +105,14 @@ public sealed partial class SyncOrchestrator(
     /// A dry run writes nothing anywhere, SessionDb included: no heartbeat, no run, no claim, no history. It reads
     /// Clever and the school's database, so a school that is being synced meanwhile is only read, never changed.
     /// </summary>
-    private async Task<IReadOnlyList<SchoolSyncResult>> DryRunAsync(SyncRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<SchoolSyncResult>> DryRunAsync(SyncRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken) =>
+        await DryRunAsync(await LoadTargetsAsync(request.School, cancellationToken), request, progress, cancellationToken);
+
+    /// <summary>The dry run of <paramref name="targets"/> (the API's, which chooses them by district scope): see <see cref="DryRunAsync(SyncRequest, IProgress{SyncProgress}?, CancellationToken)"/>.</summary>
+    public async Task<IReadOnlyList<SchoolSyncResult>> DryRunAsync(IReadOnlyList<SchoolSyncTarget> targets, SyncRequest request, IProgress<SyncProgress>? progress,
+        CancellationToken cancellationToken)
     {
-        var targets = await LoadTargetsAsync(request.School, cancellationToken);
+        request = request with { DryRun = true };
         var results = new ConcurrentBag<SchoolSyncResult>();
         await Parallel.ForEachAsync(targets,
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelSchools, CancellationToken = CancellationToken.None },

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CleverSyncSOS.Host.Hosting;
+using CleverSyncSOS.Host.Service.Api;
 using CleverSyncSOS.Sync.Changes;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -35,33 +36,14 @@ public static class ChangesCommand
             table.AddColumn("Fields");
             foreach (var entry in entries)
             {
-                table.AddRow(entry.SyncId.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{entry.ChangedAt:yyyy-MM-dd HH:mm:ss}",
-                    entry.EntityType, Markup.Escape(entry.CleverId), entry.Action, Markup.Escape(Fields(entry.OldValues, entry.NewValues)));
+                var change = ChangeView.From(entry);
+                table.AddRow(change.Run.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{change.Time:yyyy-MM-dd HH:mm:ss}",
+                    change.EntityType, Markup.Escape(change.CleverId), change.Action, Markup.Escape(change.Describe()));
             }
 
             AnsiConsole.Write(table);
             return ExitCodes.Success;
         }, cancellationToken));
         return command;
-    }
-
-    /// <summary>"Name: Ada → Augusta" per changed field; all values for a creation or deletion.</summary>
-    private static string Fields(string? oldJson, string? newJson)
-    {
-        var old = Parse(oldJson);
-        var @new = Parse(newJson);
-        return string.Join("; ", old.Keys.Union(@new.Keys).Select(k =>
-            old.ContainsKey(k) && @new.ContainsKey(k) ? $"{k}: {old[k]} → {@new[k]}" : $"{k}: {(old.TryGetValue(k, out var o) ? o : @new[k])}"));
-    }
-
-    private static Dictionary<string, string> Parse(string? json)
-    {
-        if (string.IsNullOrEmpty(json))
-        {
-            return [];
-        }
-
-        using var document = System.Text.Json.JsonDocument.Parse(json);
-        return document.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == System.Text.Json.JsonValueKind.Null ? "(none)" : p.Value.ToString());
     }
 }

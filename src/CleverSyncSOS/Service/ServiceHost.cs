@@ -98,6 +98,7 @@ public static class ServiceHost
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         services.AddSingleton<RunViews>();
+        services.AddSingleton<SchoolChanges>();
         services.AddProblemDetails();
         var api = configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>() ?? new ApiOptions();
         var authentication = services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)

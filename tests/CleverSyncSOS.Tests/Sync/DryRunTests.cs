@@ -43,19 +43,24 @@ public sealed class DryRunTests
         Assert.Equal((predicted.Created, predicted.Updated, predicted.Deleted), (real.Created, real.Updated, real.Deleted));
     }
 
-    /// <summary>SQLite: a hash of every file in the data folder. PostgreSQL: a checksum of every table's rows, per database.</summary>
-    private static async Task<string> FingerprintAsync(SyncTestEnvironment env)
+    /// <summary>
+    /// SQLite: a hash of every file in the data folder. PostgreSQL: a checksum of every table's rows, per database. With
+    /// <paramref name="schoolsOnly"/>, the schools' databases only (a running <c>serve</c> keeps writing its heartbeat to SessionDb).
+    /// </summary>
+    internal static async Task<string> FingerprintAsync(SyncTestEnvironment env, bool schoolsOnly = false)
     {
         if (env.Provider == DatabaseProvider.Sqlite)
         {
             SqliteConnection.ClearAllPools(); // closes pooled connections, so WAL files are checkpointed before hashing
-            var files = Directory.GetFiles(env.DataDir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
+            var folder = schoolsOnly ? Path.Combine(env.DataDir, DataDirectory.SchoolsFolderName) : env.DataDir;
+            var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
             return string.Join("\n", files.Select(f => $"{Path.GetRelativePath(env.DataDir, f)} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))}"));
         }
 
         var sums = new List<string>();
-        await using (var session = await env.SessionDbAsync())
+        if (!schoolsOnly)
         {
+            await using var session = await env.SessionDbAsync();
             sums.AddRange(await ChecksumsAsync(session));
         }
 

@@ -9,8 +9,11 @@ using Microsoft.AspNetCore.Routing;
 
 namespace CleverSyncSOS.Host.Service.Api;
 
-/// <summary>The body of <c>POST /api/syncs</c>: every active school (nothing set), one district's, or one school.</summary>
-public sealed record TriggerSyncBody(string? School, string? District, bool Full = false, bool AllowMassDelete = false);
+/// <summary>
+/// The body of <c>POST /api/syncs</c>: every active school (nothing set), one district's, or one school. <paramref name="DryRun"/>: read
+/// Clever and answer what the sync would do, writing nothing (a school or a district must be named).
+/// </summary>
+public sealed record TriggerSyncBody(string? School, string? District, bool Full = false, bool AllowMassDelete = false, bool DryRun = false);
 
 /// <summary>The body of <c>POST /api/districts/{id}/pauses</c>.</summary>
 public sealed record PauseWindowBody(DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Reason);
@@ -35,6 +38,8 @@ public static class SyncApi
             limit is < 1 or > 1000 ? BadRequest("limit must be between 1 and 1000.")
             : await views.GetSchoolHistoryAsync(school, limit ?? 50, ct) is { } history && DistrictScope.Of(user).Allows(history.CleverDistrictId) ? Results.Ok(history)
             : NotFound($"No school '{school}' is onboarded."));
+        // The change log holds children's data: the same district limits as everything else, and no hint of another school's runs.
+        api.MapGet("/schools/{school}/changes", ChangesAsync);
         api.MapGet("/districts/{district}/pauses", async (string district, PauseWindows pauses, ClaimsPrincipal user, CancellationToken ct) =>
             Results.Ok(DistrictScope.Of(user).Allows(district) ? await pauses.ListAsync(district, ct) : []));
         api.MapPost("/districts/{district}/pauses", AddPauseAsync);
@@ -43,7 +48,8 @@ public static class SyncApi
         return app;
     }
 
-    private static async Task<IResult> TriggerAsync(TriggerSyncBody? body, SyncJobQueue queue, RunViews views, ClaimsPrincipal user, CancellationToken cancellationToken)
+    private static async Task<IResult> TriggerAsync(TriggerSyncBody? body, SyncJobQueue queue, RunViews views, SyncOrchestrator orchestrator, SyncRunStore runs,
+        ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         body ??= new TriggerSyncBody(null, null);
         if (body.School is not null && body.District is not null)
@@ -80,6 +86,11 @@ public static class SyncApi
             }
         }
 
+        if (body.DryRun)
+        {
+            return await DryRunAsync(body, orchestrator, runs, cancellationToken);
+        }
+
         QueuedRun queued;
         try
         {
@@ -114,6 +125,74 @@ public static class SyncApi
                 s.Target.School.SchoolId, s.Target.School.CleverSchoolId, s.Target.School.Name, s.Status, s.Reason, runningIn = s.RunningIn?.RunId,
             }),
         });
+    }
+
+    /// <summary>
+    /// A dry run, in the request: it writes nothing (no run, no claim, no history), so there is nothing to queue, follow or recover,
+    /// and the caller gets the answer at once. It reads Clever for one school or one district at most (what the caller may see).
+    /// A school being synced is not read: its database is changing, so a prediction would be wrong; it answers as a real run would.
+    /// </summary>
+    private static async Task<IResult> DryRunAsync(TriggerSyncBody body, SyncOrchestrator orchestrator, SyncRunStore runs, CancellationToken cancellationToken)
+    {
+        if (body.School is null && body.District is null)
+        {
+            return BadRequest("A dry run answers while the caller waits: name a school or a district.");
+        }
+
+        IReadOnlyList<SchoolSyncTarget> targets;
+        try
+        {
+            targets = await orchestrator.LoadTargetsAsync(body.School, body.District, cancellationToken);
+        }
+        catch (ArgumentException ex)
+        {
+            return NotFound(ex.Message);
+        }
+
+        if (targets.Count == 0)
+        {
+            return NotFound($"District '{body.District}' has no active school.");
+        }
+
+        var idle = new List<SchoolSyncTarget>();
+        var busy = new List<SchoolSyncResult>();
+        foreach (var target in targets)
+        {
+            if (await runs.ActiveClaimAsync(target.School.SchoolId, cancellationToken) is not { } running)
+            {
+                idle.Add(target);
+            }
+            else if (body.School is not null)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The school is already being synced",
+                    detail: $"{target.School.Name} is {running.Status.ToLowerInvariant()} in run {running.RunId}.",
+                    extensions: new Dictionary<string, object?> { ["runId"] = running.RunId, ["location"] = $"/api/syncs/{running.RunId}" });
+            }
+            else
+            {
+                busy.Add(new SchoolSyncResult(target.School.SchoolId, target.School.CleverSchoolId, target.School.Name, target.District.CleverDistrictId, [],
+                    TimeSpan.Zero, $"Not read: {target.School.Name} is {running.Status.ToLowerInvariant()} in run {running.RunId}. Try again when it has finished."));
+            }
+        }
+
+        var results = await orchestrator.DryRunAsync(idle, new SyncRequest(body.School, body.Full, body.AllowMassDelete, DryRun: true), progress: null, cancellationToken);
+        return Results.Ok(DryRunView.From([.. results, .. busy]));
+    }
+
+    /// <summary>
+    /// A school's change log, read as the CLI reads it. It holds children's data: the same district limits as everything else, and a run of
+    /// another school answers as a run that does not exist.
+    /// </summary>
+    private static async Task<IResult> ChangesAsync(string school, int? run, string? cleverId, int? limit, SchoolChanges changes, ClaimsPrincipal user,
+        CancellationToken cancellationToken)
+    {
+        if (SchoolChanges.Invalid(run, cleverId, limit) is { } invalid)
+        {
+            return BadRequest(invalid);
+        }
+
+        var (found, missing) = await changes.ReadAsync(DistrictScope.Of(user), school, run, cleverId, limit ?? SchoolChanges.DefaultLimit, cancellationToken);
+        return found is not null ? Results.Ok(found) : NotFound(missing!);
     }
 
     private static async Task<IResult> AddPauseAsync(string district, PauseWindowBody? body, PauseWindows pauses, ClaimsPrincipal user, CancellationToken cancellationToken)
