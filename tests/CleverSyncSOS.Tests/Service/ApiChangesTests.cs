@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CleverSyncSOS.Credentials;
 using CleverSyncSOS.Host.Service.Api;
+using CleverSyncSOS.Persistence.Session;
+using CleverSyncSOS.Runs;
 using CleverSyncSOS.Tests.OperatorConsole;
 using CleverSyncSOS.Tests.Sync;
 using Microsoft.EntityFrameworkCore;
@@ -107,7 +109,7 @@ public sealed class ApiChangesTests
     }
 
     [Fact]
-    public async Task A_dry_run_through_the_API_predicts_what_the_real_run_then_does_and_writes_nothing()
+    public async Task A_dry_run_through_the_API_predicts_what_the_real_run_then_does_writes_nothing_and_does_not_read_a_school_being_synced()
     {
         await using var site = await ConsoleSite.StartAsync(students: 30);
         var school = site.First.Schools[0];
@@ -139,6 +141,32 @@ public sealed class ApiChangesTests
             .ToDictionary(e => e.GetProperty("entityType").GetString()!, e => (e.GetProperty("recordsCreated").GetInt32(), e.GetProperty("recordsUpdated").GetInt32(), e.GetProperty("recordsDeleted").GetInt32()));
         Assert.Equal(real, predicted.ToDictionary(e => e.GetProperty("entityType").GetString()!,
             e => (e.GetProperty("wouldCreate").GetInt32(), e.GetProperty("wouldUpdate").GetInt32(), e.GetProperty("wouldDelete").GetInt32())));
+
+        // A school being synced is not read: named, the answer is a real run's 409; in its district, it is listed as not read.
+        var running = await ClaimAsync(site, school.Id);
+        var (conflict, problem) = await site.Serve.SendAsync(HttpMethod.Post, "api/syncs", new { school = school.Id, dryRun = true });
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        Assert.Equal(running, problem.GetProperty("runId").GetGuid());
+        var (_, busy) = await site.Serve.SendAsync(HttpMethod.Post, "api/syncs", new { district = site.First.Id, dryRun = true });
+        var notRead = busy.GetProperty("schools").EnumerateArray().Single(s => s.GetProperty("cleverSchoolId").GetString() == school.Id);
+        Assert.Contains($"run {running}", notRead.GetProperty("error").GetString());
+        Assert.Empty(notRead.GetProperty("entities").EnumerateArray());
+    }
+
+    /// <summary>Claims <paramref name="school"/> for a run of the serve's own instance, as a sync under way does.</summary>
+    private static async Task<Guid> ClaimAsync(ConsoleSite site, string school)
+    {
+        var runId = Guid.NewGuid();
+        await using var db = await site.Env.SessionDbAsync();
+        var schoolId = (await site.Env.SchoolAsync(school)).SchoolId;
+        db.SyncRuns.Add(new SyncRun { RunId = runId, Trigger = SyncTrigger.Api, RequestedAt = DateTime.UtcNow });
+        db.SyncRunSchools.Add(new SyncRunSchool
+        {
+            RunId = runId, SchoolId = schoolId, Status = SyncRunStatus.Running, QueuedAt = DateTime.UtcNow, StartedAt = DateTime.UtcNow,
+            InstanceId = site.Serve.App.Services.GetRequiredService<InstanceIdentity>().Id,
+        });
+        await db.SaveChangesAsync();
+        return runId;
     }
 
     /// <summary>The SessionDb rows a run writes: schools, runs, their schools, history.</summary>

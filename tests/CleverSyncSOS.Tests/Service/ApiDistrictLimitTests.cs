@@ -80,6 +80,9 @@ public sealed class ApiDistrictLimitTests
             await SameAsMissing(HttpMethod.Delete, $"api/districts/{other.Id}/pauses/1", other.Id);
             await SameAsMissing(HttpMethod.Post, "api/syncs", other.Schools[0].Id, id => new { school = id });
             await SameAsMissing(HttpMethod.Post, "api/syncs", other.Id, id => new { district = id });
+            await SameAsMissing(HttpMethod.Post, "api/syncs", other.Schools[0].Id, id => new { school = id, dryRun = true });
+            await SameAsMissing(HttpMethod.Post, "api/syncs", other.Id, id => new { district = id, dryRun = true });
+            await SameAsMissing(HttpMethod.Get, $"api/schools/{other.Schools[0].Id}/changes", other.Schools[0].Id);
 
             // "Every school" means every school of its district.
             var (everyStatus, _) = await Send(HttpMethod.Post, "api/syncs", new { });
