@@ -15,19 +15,16 @@ namespace CleverSyncSOS.Tests.Service;
 /// <summary>The change log and dry runs through the JSON API and the console, read as the CLI reads them.</summary>
 public sealed class ApiChangesTests
 {
-    private const string LimitedKeySecret = "CleverSyncSOS--Api--Key-Limited";
-    private const string LimitedKey = "limited-api-key-0123456789";
-
     [Fact]
     public async Task The_changes_of_a_run_are_listed_with_old_and_new_values_by_API_and_console_and_nothing_of_another_district_is_shown()
     {
         await using var site = await ConsoleSite.StartAsync(students: 30, configure: (c, env) =>
         {
             c["CleverSyncSOS:Api:KeySecretNames:0"] = ApiOptions.DefaultKeySecretName;
-            c["CleverSyncSOS:Api:KeySecretNames:1"] = LimitedKeySecret;
-            c[$"CleverSyncSOS:Api:KeyDistricts:{LimitedKeySecret}:0"] = env.Simulator.Districts[1].Id;
+            c["CleverSyncSOS:Api:KeySecretNames:1"] = ApiDistrictLimitTests.LimitedKeySecret;
+            c[$"CleverSyncSOS:Api:KeyDistricts:{ApiDistrictLimitTests.LimitedKeySecret}:0"] = env.Simulator.Districts[1].Id;
         });
-        await site.Env.Services.GetRequiredService<ISecretStore>().SetSecretAsync(LimitedKeySecret, LimitedKey, CancellationToken.None);
+        await site.Env.Services.GetRequiredService<ISecretStore>().SetSecretAsync(ApiDistrictLimitTests.LimitedKeySecret, ApiDistrictLimitTests.LimitedKey, CancellationToken.None);
         var school = site.First.Schools[0];
         var students = await site.Env.StudentsAsync(school.Id);
         var (renamed, removed) = (students[1], students[2]);
@@ -78,7 +75,7 @@ public sealed class ApiChangesTests
         async Task<(HttpStatusCode, string)> Limited(string school)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, $"api/schools/{school}/changes");
-            request.Headers.Add(ApiKeyAuthenticationHandler.HeaderName, LimitedKey);
+            request.Headers.Add(ApiKeyAuthenticationHandler.HeaderName, ApiDistrictLimitTests.LimitedKey);
             using var response = await site.Serve.Http.SendAsync(request);
             var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
             return (response.StatusCode, json.TryGetProperty("detail", out var detail) ? detail.GetString()!.Replace(school, "?", StringComparison.Ordinal) : "");

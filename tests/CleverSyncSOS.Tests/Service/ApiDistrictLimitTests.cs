@@ -14,8 +14,8 @@ namespace CleverSyncSOS.Tests.Service;
 public sealed class ApiDistrictLimitTests
 {
     private const string Audience = "api://cleversync-test";
-    private const string LimitedKeySecret = "CleverSyncSOS--Api--Key-Limited";
-    private const string LimitedKey = "limited-api-key-0123456789";
+    internal const string LimitedKeySecret = "CleverSyncSOS--Api--Key-Limited";
+    internal const string LimitedKey = "limited-api-key-0123456789";
 
     [Fact]
     public async Task A_key_or_a_token_limited_to_a_district_sees_and_triggers_nothing_of_another_and_gets_the_answers_of_a_district_that_does_not_exist()

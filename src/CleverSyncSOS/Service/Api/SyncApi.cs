@@ -110,9 +110,7 @@ public static class SyncApi
         // One school asked for and already running: the caller learns which run to follow instead.
         if (body.School is not null && queued.Schools is [{ RunningIn: { } running }])
         {
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The school is already being synced",
-                detail: $"{queued.Schools[0].Target.School.Name} is {running.Status.ToLowerInvariant()} in run {running.RunId}.",
-                extensions: new Dictionary<string, object?> { ["runId"] = running.RunId, ["location"] = $"/api/syncs/{running.RunId}" });
+            return AlreadySyncing(queued.Schools[0].Target.School, running);
         }
 
         var location = $"/api/syncs/{queued.Run.RunId}";
@@ -164,9 +162,7 @@ public static class SyncApi
             }
             else if (body.School is not null)
             {
-                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The school is already being synced",
-                    detail: $"{target.School.Name} is {running.Status.ToLowerInvariant()} in run {running.RunId}.",
-                    extensions: new Dictionary<string, object?> { ["runId"] = running.RunId, ["location"] = $"/api/syncs/{running.RunId}" });
+                return AlreadySyncing(target.School, running);
             }
             else
             {
@@ -217,6 +213,12 @@ public static class SyncApi
             return BadRequest(ex.Message);
         }
     }
+
+    /// <summary>One school asked for and already queued or running: the caller learns which run to follow instead.</summary>
+    private static IResult AlreadySyncing(School school, SyncRunSchool running) =>
+        Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The school is already being synced",
+            detail: $"{school.Name} is {running.Status.ToLowerInvariant()} in run {running.RunId}.",
+            extensions: new Dictionary<string, object?> { ["runId"] = running.RunId, ["location"] = $"/api/syncs/{running.RunId}" });
 
     private static IResult NotFound(string detail) => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
 
