@@ -59,6 +59,10 @@ public sealed class ApiChangesTests
         var (_, one) = await site.Serve.SendAsync(HttpMethod.Get, $"api/schools/{school.Id}/changes?cleverId={renamed.CleverStudentId}");
         Assert.Contains(one.GetProperty("changes").EnumerateArray(), c => c.GetProperty("action").GetString() == "Updated");
         Assert.All(one.GetProperty("changes").EnumerateArray(), c => Assert.Contains(renamed.CleverStudentId, c.GetProperty("cleverId").GetString()));
+        // The CLI reads the same log the same way.
+        var cli = await Cli.CliProcess.RunAsync(null, null, "changes", "--school", school.Id, "--clever-id", renamed.CleverStudentId, "--data-dir", site.Env.DataDir);
+        Assert.True(cli.ExitCode == 0, cli.Output);
+        Assert.True(new[] { "Updated", "→", "Hopper" }.All(s => cli.Stdout.Contains(s, StringComparison.Ordinal)), cli.Output); // the table wraps at 80 columns
         foreach (var bad in new[] { "limit=0", "limit=1001", "run=0", "run=abc", "cleverId=" + new string('x', 101) })
         {
             Assert.Equal(HttpStatusCode.BadRequest, (await site.Serve.SendAsync(HttpMethod.Get, $"api/schools/{school.Id}/changes?{bad}")).Response.StatusCode);
