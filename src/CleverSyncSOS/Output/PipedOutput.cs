@@ -13,9 +13,10 @@ internal static class PipedOutput
 
     public static void Widen(IAnsiConsole console)
     {
-        if (Console.IsOutputRedirected && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("COLUMNS")))
+        if (Console.IsOutputRedirected)
         {
-            console.Profile.Width = Width;
+            // Spectre.Console does not read COLUMNS when the output is redirected: it is honoured here.
+            console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns is > 0 and <= 10_000 ? columns : Width;
         }
     }
 }

@@ -122,10 +122,12 @@ public sealed class FleetLifecycleCliTests : SimulatedDistrictFolder
 
         var wide = await CleverSyncCli.RunAsync(piped, null, "school", "list");
         var wrapped = await CleverSyncCli.RunAsync(narrow, null, "school", "list");
+        var wider = await CleverSyncCli.RunAsync(new Dictionary<string, string?>(Settings) { ["COLUMNS"] = "240" }, null, "school", "list");
 
         Assert.True(wide.ExitCode == 0, wide.ToString());
         var lines = wide.Stdout.Split('\n');
         Assert.All(District.Schools, school => Assert.Contains(lines, l => l.Contains(school.Id) && l.Contains(school.Name)));
+        Assert.All(District.Schools, school => Assert.Contains(wider.Stdout.Split('\n'), l => l.Contains(school.Id) && l.Contains(school.Name)));
         Assert.DoesNotContain(District.Schools, school => wrapped.Stdout.Split('\n').Any(l => l.Contains(school.Id) && l.Contains(school.Name)));
     }
 
