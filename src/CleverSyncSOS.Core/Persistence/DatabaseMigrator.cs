@@ -14,7 +14,7 @@ namespace CleverSyncSOS.Persistence;
 /// file first takes an operating-system lock on a sidecar file (<c>&lt;database&gt;-migration-lock</c>, beside SQLite's own -wal and -journal files), which the
 /// kernel releases when its process dies; whoever holds that lock knows a lock row in the database is stale and
 /// removes it. PostgreSQL and SQL Server take session locks that end with the connection, so they go straight to EF
-/// Core. A database already current is not migrated at all (no write, no lock row).
+/// Core. A database already current is not migrated at all, nor locked, nor written.
 /// </remarks>
 public static partial class DatabaseMigrator
 {
@@ -34,18 +34,25 @@ public static partial class DatabaseMigrator
             return;
         }
 
-        await using var fileLock = await MigrationFileLock.TryAcquireAsync(file + MigrationFileLock.Suffix, wait, time, cancellationToken);
-        if (fileLock is not null && await RemoveStaleLockAsync(db, cancellationToken) is > 0)
-        {
-            LogStaleLockRemoved(logger, file);
-        }
-
-        if (!(await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        // Every school sync comes through here: a database that is current and holds no lock row is only read (no
+        // sidecar lock taken, nothing written). Anything to write (a migration, a stale row) is done under the lock.
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any();
+        if (!pending && !await HasLockRowAsync(db, file, cancellationToken))
         {
             return;
         }
 
-        await db.Database.MigrateAsync(cancellationToken);
+        await using var fileLock = await MigrationFileLock.TryAcquireAsync(file + MigrationFileLock.Suffix, wait, time, cancellationToken);
+        if (fileLock is not null && await HasLockRowAsync(db, file, cancellationToken))
+        {
+            await db.Database.ExecuteSqlRawAsync($"DELETE FROM \"{EfLockTable}\"", cancellationToken);
+            LogStaleLockRemoved(logger, file);
+        }
+
+        if (pending)
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
     }
 
     private static string? SqliteFileOf(DbContext db)
@@ -54,17 +61,17 @@ public static partial class DatabaseMigrator
         return builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:" ? null : Path.GetFullPath(builder.DataSource);
     }
 
-    private static async Task<int> RemoveStaleLockAsync(DbContext db, CancellationToken cancellationToken)
+    private static async Task<bool> HasLockRowAsync(DbContext db, string file, CancellationToken cancellationToken)
     {
-        if (!File.Exists(SqliteFileOf(db)))
+        if (!File.Exists(file))
         {
-            return 0;
+            return false;
         }
 
         var tables = await db.Database
             .SqlQueryRaw<long>($"SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = '{EfLockTable}'")
             .SingleAsync(cancellationToken);
-        return tables == 0 ? 0 : await db.Database.ExecuteSqlRawAsync($"DELETE FROM \"{EfLockTable}\"", cancellationToken);
+        return tables > 0 && await db.Database.SqlQueryRaw<long>($"SELECT COUNT(*) AS \"Value\" FROM \"{EfLockTable}\"").SingleAsync(cancellationToken) > 0;
     }
 
     [LoggerMessage(EventId = 1301, Level = LogLevel.Warning,
