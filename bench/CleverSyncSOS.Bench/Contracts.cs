@@ -64,6 +64,14 @@ public sealed record WorkerRequest
     /// <summary>The change log (on in production): off to measure what it costs.</summary>
     public bool ChangeLog { get; init; } = true;
 
+    /// <summary>
+    /// full (its first full sync), naive, rawfetch and rawwrite: how many times the measured operation runs, each time
+    /// into fresh databases after the same settling; the fastest is reported with the slowest beside it. Every side of
+    /// a ratio is measured this way, so a passing hiccup of the shared machine (another process, a late JIT tier-up,
+    /// finalizers) does not decide a verdict.
+    /// </summary>
+    public int Runs { get; init; } = 1;
+
     /// <summary>naive only: SaveChanges every this many records.</summary>
     public int NaiveSaveEvery { get; init; } = 1_000;
 }

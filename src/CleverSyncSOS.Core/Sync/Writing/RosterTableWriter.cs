@@ -17,6 +17,8 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
         : null;
 
     private readonly Dictionary<int, DbCommand> _upserts = [];
+    private SqliteRowUpsert? _sqliteRow;
+    private bool _sqliteRowTried;
     private readonly Dictionary<int, DbCommand> _seen = [];
     private readonly int _rowsPerUpsert = Math.Min(batchSize, dialect.MaxRowsPerStatement(map.DataColumns.Count + 1));
     private readonly int _keysPerInsert = Math.Min(batchSize, dialect.MaxKeysPerStatement);
@@ -32,6 +34,18 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
         {
             activity?.SetTag("cleversync.copy", true);
             return await _copy.UpsertAsync(distinct, cancellationToken);
+        }
+
+        if (_rowsPerUpsert == 1 && SqliteRow() is { } sqliteRow)
+        {
+            var written = 0;
+            foreach (var row in distinct)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                written += sqliteRow.Execute(row);
+            }
+
+            return written;
         }
 
         var affected = 0;
@@ -231,6 +245,8 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
         {
             await command.DisposeAsync();
         }
+
+        _sqliteRow?.Dispose();
     }
 
     // A key may come twice in one batch (duplicates across Clever pages, or several events); the last one wins.
@@ -243,6 +259,20 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
         }
 
         return byKey.Count == rows.Count ? rows : byKey.Values;
+    }
+
+    // SQLite writes one row per statement: prepared once, bound by position (null on another provider).
+    private SqliteRowUpsert? SqliteRow()
+    {
+        if (!_sqliteRowTried)
+        {
+            _sqliteRowTried = true;
+            _sqliteRow = dialect is SqliteDialect
+                ? SqliteRowUpsert.TryPrepare(connection, dialect.Upsert(map, 1), map.Properties.Select(p => p.ClrType).ToList(), now)
+                : null;
+        }
+
+        return _sqliteRow;
     }
 
     // Commands are kept per batch size: full batches reuse one prepared statement, only the last batch differs.
