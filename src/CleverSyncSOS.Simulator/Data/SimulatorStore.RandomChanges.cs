@@ -24,13 +24,16 @@ public sealed partial class SimulatorStore
         var added = new List<string>();
         var updated = new List<string>();
         var removed = new List<string>();
+        var changes = new List<RandomChange>();
 
         lock (_gate)
         {
             var existing = _users.Records.Where(u => !u.Removed && u.InSchool(school, null)).ToList();
             for (var i = 0; i < adds; i++)
             {
-                added.Add(AddGenerated(school, random.Next(10) == 0 ? PersonKind.Teacher : PersonKind.Student));
+                var kind = random.Next(10) == 0 ? PersonKind.Teacher : PersonKind.Student;
+                added.Add(AddGenerated(school, kind));
+                changes.Add(new RandomChange(added[^1], kind == PersonKind.Teacher ? "teacher" : "student", RandomChangeKind.Added));
             }
 
             var picks = PickDistinct(existing.Count, edits + removes, random).ToList();
@@ -38,18 +41,26 @@ public sealed partial class SimulatorStore
             foreach (var index in picks.Take(editCount))
             {
                 var user = existing[index];
-                UpdateLocked(user, RandomEdit(user.Json ?? Materialize(user), school, random));
+                var json = user.Json ?? Materialize(user);
+                var edit = RandomEdit(json, school, random);
+                UpdateLocked(user, edit);
                 updated.Add(Ids.Format(IdKind.User, user.Counter));
+                var moved = edit["roles"] is JsonObject roles && roles.Any(r => r.Value is JsonObject role && role.ContainsKey("school"));
+                changes.Add(new RandomChange(updated[^1], RoleOf(json), moved ? RandomChangeKind.MovedAway : RandomChangeKind.Updated));
             }
             foreach (var index in picks.Skip(editCount))
             {
                 var user = existing[index];
+                var role = RoleOf(user.Json ?? Materialized(user));
                 RemoveLocked(user, withEvent: true);
                 removed.Add(Ids.Format(IdKind.User, user.Counter));
+                changes.Add(new RandomChange(removed[^1], role, RandomChangeKind.Removed));
             }
         }
-        return new RandomChangeResult(added, updated, removed);
+        return new RandomChangeResult(added, updated, removed, changes);
     }
+
+    private static string RoleOf(JsonObject user) => user["roles"]?["student"] is JsonObject ? "student" : "teacher";
 
     private JsonObject RandomEdit(JsonObject user, SchoolState school, Random random)
     {

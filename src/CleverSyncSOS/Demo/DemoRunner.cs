@@ -60,13 +60,14 @@ public sealed class DemoRunner(IServiceProvider services, IAnsiConsole console)
         foreach (var school in district.Schools)
         {
             var changes = simulator.Store.ApplyRandomChanges(school.Id, adds: 6, edits: 9, removes: 4, seed: seed++);
-            console.MarkupLine($"  {Markup.Escape(school.Name)}: {changes}");
+            console.MarkupLine($"  {Markup.Escape(school.Name)}: {Markup.Escape(changes.Describe())}");
             if (MoveOneStudent(simulator.Store, school.Id) is { } moved)
             {
                 console.MarkupLine($"  {Markup.Escape(school.Name)}: {moved}");
             }
         }
 
+        console.MarkupLine("  (a user moved to another school is deleted from this school's database and created in the other's)");
         console.MarkupLine("[bold]4. Incremental sync[/] (from Clever's events)");
         var incremental = await orchestrator.RunAsync(new SyncRequest(), progress, cancellationToken);
         SyncReport.Render(console, "Incremental sync", incremental);

@@ -24,6 +24,7 @@ public sealed class DemoTests
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("Incremental sync", output);
+        Assert.Matches(@"students: \d+ added, \d+ updated", output); // the changes said per role, as the sync report counts them
         Assert.True(File.Exists(Path.Combine(folder.Path, "session.db")));
         var district = simulator.Districts[0];
         await using var session = new SessionDbContext(new DbContextOptionsBuilder<SessionDbContext>()

@@ -32,6 +32,34 @@ public sealed class GenerationTests
     }
 
     [Fact]
+    public void Random_changes_say_per_role_what_happened_and_name_moves_to_another_school_apart()
+    {
+        var store = new SimulatorStore(new SimulatorOptions { SchoolsPerDistrict = 3, StudentsPerSchool = 60, TeachersPerSchool = 6 });
+        var school = store.Districts[0].Schools[0].Id;
+        var studentsBefore = store.GetUserIds(school, "student").ToHashSet();
+
+        var result = store.ApplyRandomChanges(school, adds: 12, edits: 30, removes: 6, seed: 5);
+
+        var changes = Assert.IsAssignableFrom<IReadOnlyList<RandomChange>>(result.Changes);
+        Assert.Equal(result.Added.Concat(result.Updated).Concat(result.Removed).Order(), changes.Select(c => c.UserId).Order());
+        var moved = changes.Where(c => c.Kind == RandomChangeKind.MovedAway).ToList();
+        Assert.NotEmpty(moved);
+        Assert.All(moved, c => Assert.DoesNotContain(c.UserId, store.GetUserIds(school)));
+        Assert.All(changes.Where(c => c.Kind is RandomChangeKind.Added or RandomChangeKind.Updated), c => Assert.Contains(c.UserId, store.GetUserIds(school, c.Role)));
+        Assert.All(changes.Where(c => c.Kind != RandomChangeKind.Added), c => Assert.Equal(c.Role, studentsBefore.Contains(c.UserId) ? "student" : "teacher"));
+        Assert.Contains(changes, c => c.Role == "teacher");
+
+        string Count(string role, RandomChangeKind kind, string text) =>
+            changes.Count(c => c.Role == role && c.Kind == kind) is var n and > 0 ? $"{n} {text}" : "";
+        string Role(string role) => $"{role}s: " + string.Join(", ", new[]
+        {
+            Count(role, RandomChangeKind.Added, "added"), Count(role, RandomChangeKind.Updated, "updated"),
+            Count(role, RandomChangeKind.MovedAway, "moved to another school"), Count(role, RandomChangeKind.Removed, "removed"),
+        }.Where(t => t.Length > 0));
+        Assert.Equal(string.Join("; ", new[] { "student", "teacher" }.Where(r => changes.Any(c => c.Role == r)).Select(Role)), result.Describe());
+    }
+
+    [Fact]
     public void Random_changes_are_reproducible_from_their_seed()
     {
         var options = new SimulatorOptions { SchoolsPerDistrict = 3, StudentsPerSchool = 60 };
