@@ -55,8 +55,11 @@ public sealed class SchoolTransaction : IAsyncDisposable
             if (provider == DatabaseProvider.Sqlite)
             {
                 await using var pragma = connection.CreateCommand();
-                // Per connection: fewer fsyncs (WAL keeps it durable across crashes) and a bounded page cache.
-                pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768;";
+                // FULL: the run's commit is on disk before SessionDb records the run and moves the school's event cursor.
+                // With NORMAL a power cut could undo a small run's commit (WAL survives a process crash, not an OS one)
+                // while the cursor stayed past its events: changes lost until the next full sync. It costs one fsync per
+                // run; a large run's commit is flushed by its checkpoint anyway. The page cache is bounded per connection.
+                pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA cache_size=-32768;";
                 await pragma.ExecuteNonQueryAsync(cancellationToken);
             }
 
