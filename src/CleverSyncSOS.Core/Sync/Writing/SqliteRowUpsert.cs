@@ -39,9 +39,10 @@ internal sealed class SqliteRowUpsert : IDisposable
             return null;
         }
 
-        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(db, sql, out var statement), db);
+        var prepared = raw.sqlite3_prepare_v2(db, sql, out var statement);
         try
         {
+            SqliteException.ThrowExceptionForRC(prepared, db);
             var indexes = new int[columnTypes.Count];
             for (var c = 0; c < indexes.Length; c++)
             {
@@ -62,7 +63,7 @@ internal sealed class SqliteRowUpsert : IDisposable
         }
         catch
         {
-            statement.Dispose();
+            statement?.Dispose(); // a failed prepare may leave no statement
             throw;
         }
     }
