@@ -6,12 +6,24 @@ public static class BestOf
     private static readonly string[] MemoryExtras =
         ["rssAtStartMiB", "rssAnonAtPeakMiB", "rssFileAtPeakMiB", "rssShmemAtPeakMiB", "gcCommittedPeakMiB", "threadsPeak", "openFilesPeak"];
 
+    /// <summary>Runs <paramref name="run"/> <paramref name="runs"/> times (at least once, one after the other) and picks the fastest.</summary>
+    public static async Task<Measurement> MeasureAsync(int runs, Func<Task<Measurement>> run, bool memoryOfFirst = false)
+    {
+        var measured = new List<Measurement>();
+        for (var i = 0; i < Math.Max(1, runs); i++)
+        {
+            measured.Add(await run());
+        }
+
+        return Pick(measured, memoryOfFirst);
+    }
+
     /// <summary>
     /// The fastest run. With <paramref name="memoryOfFirst"/>, its memory figures are the first run's: that one ran in a
     /// process that had only warmed up, as every memory figure of the report did before runs were repeated, so the
     /// memory ratios do not drift with what the earlier runs left in the heap.
     /// </summary>
-    public static Measurement Pick(IReadOnlyList<Measurement> runs, bool memoryOfFirst = false)
+    private static Measurement Pick(IReadOnlyList<Measurement> runs, bool memoryOfFirst)
     {
         var best = runs.MaxBy(r => r.RecordsPerSecond) ?? throw new ArgumentException("No run to pick from.", nameof(runs));
         best.Extra["runs"] = runs.Count;

@@ -27,15 +27,7 @@ internal static class BaselineWorkers
         log.Write($"warm-up: {result.WarmUpRecords:N0} records in {result.WarmUpSeconds:F1} s (not measured)");
 
         var school = request.SchoolId ?? throw new ArgumentException("naive needs a school.");
-        var runs = new List<Measurement>();
-        for (var run = 0; run < Math.Max(1, request.Runs); run++)
-        {
-            runs.Add(await NaiveRunAsync(request, school, cancellationToken));
-        }
-
-        var best = BestOf.Pick(runs, memoryOfFirst: true);
-        result.Measurements.Add(best);
-        log.Write(best);
+        EngineWorkers.Add(result, log, await BestOf.MeasureAsync(request.Runs, () => NaiveRunAsync(request, school, cancellationToken), memoryOfFirst: true));
     }
 
     /// <summary>One naive sync of the school into fresh databases.</summary>
@@ -88,8 +80,7 @@ internal static class BaselineWorkers
         using var reader = await RawCleverReader.ConnectAsync(request.SimulatorUrl, cancellationToken);
         using var adminHttp = new HttpClient();
         var admin = new SimulatorAdminClient(adminHttp, new Uri(request.SimulatorUrl));
-        var runs = new List<Measurement>();
-        for (var run = 0; run < Math.Max(1, request.Runs); run++)
+        EngineWorkers.Add(result, log, await BestOf.MeasureAsync(request.Runs, async () =>
         {
             var before = await admin.GetStatsAsync(cancellationToken);
             Settle.Now();
@@ -101,12 +92,8 @@ internal static class BaselineWorkers
             var after = await admin.GetStatsAsync(cancellationToken);
             var m = new Measurement { Name = "raw-fetch", Seconds = watch.Elapsed.TotalSeconds, Records = records, Requests = after.DataRequests - before.DataRequests };
             statsAfter.AddSince(stats, m);
-            runs.Add(m);
-        }
-
-        var best = BestOf.Pick(runs);
-        result.Measurements.Add(best);
-        log.Write(best);
+            return m;
+        }));
     }
 
     public static async Task RawWriteAsync(WorkerRequest request, WorkerResult result, WorkerLog log, CancellationToken cancellationToken)
@@ -134,8 +121,9 @@ internal static class BaselineWorkers
 
         foreach (var (method, rowsPerStatement) in methods)
         {
-            var runs = new List<Measurement>();
-            for (var run = 0; run < Math.Max(1, request.Runs); run++)
+            // 500 rows a statement takes 7 s a run and is only there to show why the service does not write that way: once.
+            var runs = method == RawWriteMethod.MultiRow && rowsPerStatement >= 500 ? 1 : request.Runs;
+            EngineWorkers.Add(result, log, await BestOf.MeasureAsync(runs, async () =>
             {
                 Settle.Now();
                 var stats = ProcessStats.Capture();
@@ -143,23 +131,14 @@ internal static class BaselineWorkers
                 var m = new Measurement { Name = RawWriteName(method, rowsPerStatement), Seconds = seconds, Records = total, Written = written };
                 ProcessStats.Capture().AddSince(stats, m); // includes creating the database, which is not timed
                 m.Extra["rowsPerStatement"] = rowsPerStatement;
-                runs.Add(m);
-                if (method == RawWriteMethod.MultiRow && rowsPerStatement >= 500)
-                {
-                    break; // 7 s a run, and only there to show why the service does not write that way
-                }
-            }
-
-            var best = BestOf.Pick(runs);
-            result.Measurements.Add(best);
-            log.Write(best);
+                return m;
+            }));
         }
 
         foreach (var batchSize in request.EngineWriterBatchSizes)
         {
             await EngineWriterIntoFreshDatabaseAsync(request, request.WarmUpSimulatorUrl, null, warmRows, batchSize, cancellationToken);
-            var runs = new List<Measurement>();
-            for (var run = 0; run < Math.Max(1, request.Runs); run++)
+            EngineWorkers.Add(result, log, await BestOf.MeasureAsync(request.Runs, async () =>
             {
                 Settle.Now();
                 var stats = ProcessStats.Capture();
@@ -167,12 +146,8 @@ internal static class BaselineWorkers
                 var m = new Measurement { Name = $"engine-writer-batch{batchSize}", Seconds = seconds, Records = total, Written = written };
                 ProcessStats.Capture().AddSince(stats, m); // includes creating the database, which is not timed
                 m.Extra["batchSize"] = batchSize;
-                runs.Add(m);
-            }
-
-            var best = BestOf.Pick(runs);
-            result.Measurements.Add(best);
-            log.Write(best);
+                return m;
+            }));
         }
     }
 

@@ -16,11 +16,10 @@ internal static class EngineWorkers
         var school = request.SchoolId ?? throw new ArgumentException("full needs a school.");
 
         // Each run is a school's first sync into fresh databases; the last run's harness stays for the incremental syncs.
-        var runs = new List<Measurement>();
         SyncHarness? harness = null;
         try
         {
-            for (var run = 0; run < Math.Max(1, request.Runs); run++)
+            var full = await BestOf.MeasureAsync(request.Runs, async () =>
             {
                 if (harness is not null)
                 {
@@ -29,10 +28,8 @@ internal static class EngineWorkers
 
                 harness = await SyncHarness.StartAsync(Settings(request, request.SimulatorUrl), cancellationToken);
                 await harness.OnboardAsync([school], cancellationToken);
-                runs.Add(await MeasureSyncAsync("full", harness, school, memory: true, cancellationToken));
-            }
-
-            var full = BestOf.Pick(runs, memoryOfFirst: true);
+                return await MeasureSyncAsync("full", harness, school, memory: true, cancellationToken);
+            }, memoryOfFirst: true);
             Add(result, log, full);
             if (request.Incremental)
             {
