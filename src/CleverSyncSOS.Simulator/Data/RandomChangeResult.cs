@@ -1,14 +1,20 @@
 namespace CleverSyncSOS.Simulator;
 
-/// <summary>What <see cref="SimulatorStore.ApplyRandomChanges"/> did, by user id, and per user the role and kind of change.</summary>
-public sealed record RandomChangeResult(IReadOnlyList<string> Added, IReadOnlyList<string> Updated, IReadOnlyList<string> Removed,
-    IReadOnlyList<RandomChange>? Changes = null)
+/// <summary>What <see cref="SimulatorStore.ApplyRandomChanges"/> did: per user changed, its role and the kind of change.</summary>
+public sealed record RandomChangeResult(IReadOnlyList<RandomChange> Changes)
 {
     private static readonly (RandomChangeKind Kind, string Text)[] Wording =
     [
         (RandomChangeKind.Added, "added"), (RandomChangeKind.Updated, "updated"),
         (RandomChangeKind.MovedAway, "moved to another school"), (RandomChangeKind.Removed, "removed"),
     ];
+
+    public IReadOnlyList<string> Added => IdsOf(RandomChangeKind.Added);
+
+    /// <summary>Every user edited, moves to another school included.</summary>
+    public IReadOnlyList<string> Updated => IdsOf(RandomChangeKind.Updated, RandomChangeKind.MovedAway);
+
+    public IReadOnlyList<string> Removed => IdsOf(RandomChangeKind.Removed);
 
     public override string ToString() => $"{Added.Count} added, {Updated.Count} updated, {Removed.Count} removed";
 
@@ -19,12 +25,7 @@ public sealed record RandomChangeResult(IReadOnlyList<string> Added, IReadOnlyLi
     /// </summary>
     public string Describe()
     {
-        if (Changes is not { Count: > 0 } changes)
-        {
-            return ToString();
-        }
-
-        var roles = changes.GroupBy(c => c.Role).OrderBy(g => g.Key == "student" ? 0 : 1).Select(role =>
+        var roles = Changes.GroupBy(c => c.Role).OrderBy(g => g.Key == "student" ? 0 : 1).Select(role =>
         {
             var parts = Wording
                 .Select(k => (Count: role.Count(c => c.Kind == k.Kind), k.Text))
@@ -34,6 +35,8 @@ public sealed record RandomChangeResult(IReadOnlyList<string> Added, IReadOnlyLi
         });
         return string.Join("; ", roles);
     }
+
+    private List<string> IdsOf(params RandomChangeKind[] kinds) => Changes.Where(c => kinds.Contains(c.Kind)).Select(c => c.UserId).ToList();
 }
 
 /// <summary>One user changed by <see cref="SimulatorStore.ApplyRandomChanges"/>; <see cref="Role"/> is "student" or "teacher".</summary>

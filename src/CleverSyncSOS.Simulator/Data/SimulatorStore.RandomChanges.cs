@@ -21,9 +21,6 @@ public sealed partial class SimulatorStore
         ArgumentOutOfRangeException.ThrowIfNegative(removes);
         var school = RequireSchool(schoolId);
         var random = new Random(seed);
-        var added = new List<string>();
-        var updated = new List<string>();
-        var removed = new List<string>();
         var changes = new List<RandomChange>();
 
         lock (_gate)
@@ -32,8 +29,7 @@ public sealed partial class SimulatorStore
             for (var i = 0; i < adds; i++)
             {
                 var kind = random.Next(10) == 0 ? PersonKind.Teacher : PersonKind.Student;
-                added.Add(AddGenerated(school, kind));
-                changes.Add(new RandomChange(added[^1], kind == PersonKind.Teacher ? "teacher" : "student", RandomChangeKind.Added));
+                changes.Add(new RandomChange(AddGenerated(school, kind), kind == PersonKind.Teacher ? "teacher" : "student", RandomChangeKind.Added));
             }
 
             var picks = PickDistinct(existing.Count, edits + removes, random).ToList();
@@ -44,20 +40,18 @@ public sealed partial class SimulatorStore
                 var json = user.Json ?? Materialize(user);
                 var edit = RandomEdit(json, school, random);
                 UpdateLocked(user, edit);
-                updated.Add(Ids.Format(IdKind.User, user.Counter));
                 var moved = edit["roles"] is JsonObject roles && roles.Any(r => r.Value is JsonObject role && role.ContainsKey("school"));
-                changes.Add(new RandomChange(updated[^1], RoleOf(json), moved ? RandomChangeKind.MovedAway : RandomChangeKind.Updated));
+                changes.Add(new RandomChange(Ids.Format(IdKind.User, user.Counter), RoleOf(json), moved ? RandomChangeKind.MovedAway : RandomChangeKind.Updated));
             }
             foreach (var index in picks.Skip(editCount))
             {
                 var user = existing[index];
                 var role = RoleOf(user.Json ?? Materialized(user));
                 RemoveLocked(user, withEvent: true);
-                removed.Add(Ids.Format(IdKind.User, user.Counter));
-                changes.Add(new RandomChange(removed[^1], role, RandomChangeKind.Removed));
+                changes.Add(new RandomChange(Ids.Format(IdKind.User, user.Counter), role, RandomChangeKind.Removed));
             }
         }
-        return new RandomChangeResult(added, updated, removed, changes);
+        return new RandomChangeResult(changes);
     }
 
     private static string RoleOf(JsonObject user) => user["roles"]?["student"] is JsonObject ? "student" : "teacher";
