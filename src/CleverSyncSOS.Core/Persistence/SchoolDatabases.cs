@@ -52,7 +52,6 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
         return db;
     }
 
-    /// <summary>Closes idle pooled connections to the school's database, so the next open sees the database as it is now.</summary>
     /// <summary>
     /// For a SQLite school database that failed with an I/O or disk-full error, how much room its disk has left
     /// (SQLite reports a full disk as "disk I/O error" as often as "database or disk is full"); null otherwise.
@@ -76,6 +75,7 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
         }
     }
 
+    /// <summary>Closes idle pooled connections to the school's database, so the next open sees the database as it is now.</summary>
     public async Task ReleaseConnectionsAsync(School school, CancellationToken cancellationToken)
     {
         if (Provider == DatabaseProvider.Sqlite)
