@@ -11,7 +11,11 @@ namespace CleverSyncSOS.Bench.Harness;
 /// </summary>
 public sealed class PhaseProbe : IDisposable
 {
+    private static readonly string[] Phases = ["CleverPageFetch", "WriteBatch", "ChangeLogWrite"];
     private readonly ConcurrentDictionary<string, long> _ticks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTime> _firstStart = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTime> _lastEnd = new(StringComparer.Ordinal);
+    private readonly DateTime _started = DateTime.UtcNow;
     private readonly ActivityListener _listener;
 
     private PhaseProbe()
@@ -20,19 +24,38 @@ public sealed class PhaseProbe : IDisposable
         {
             ShouldListenTo = source => source.Name == CleverSyncTelemetry.Name,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStopped = activity => _ticks.AddOrUpdate(activity.OperationName, activity.Duration.Ticks, (_, sum) => sum + activity.Duration.Ticks),
+            ActivityStopped = Stopped,
         };
         ActivitySource.AddActivityListener(_listener);
     }
 
     public static PhaseProbe Start() => new();
 
-    /// <summary>Adds the seconds per span name to the measurement (Extra["phase.NAME"]), for the spans that say where records go.</summary>
+    private void Stopped(Activity activity)
+    {
+        var name = activity.OperationName;
+        _ticks.AddOrUpdate(name, activity.Duration.Ticks, (_, sum) => sum + activity.Duration.Ticks);
+        var start = activity.StartTimeUtc;
+        var end = start + activity.Duration;
+        _firstStart.AddOrUpdate(name, start, (_, first) => start < first ? start : first);
+        _lastEnd.AddOrUpdate(name, end, (_, last) => end > last ? end : last);
+    }
+
+    /// <summary>
+    /// Adds the seconds per span name to the measurement (Extra["phase.NAME"]), for the spans that say where records go,
+    /// and when the first of them began and the last ended, counted from the start of the operation
+    /// (Extra["phase.NAME.from"], ["phase.NAME.to"]): the time before the first write is the part nothing overlaps.
+    /// </summary>
     public void AddTo(Measurement m)
     {
-        foreach (var name in new[] { "CleverPageFetch", "WriteBatch", "ChangeLogWrite" })
+        foreach (var name in Phases)
         {
             m.Extra[$"phase.{name}"] = Math.Round(TimeSpan.FromTicks(_ticks.GetValueOrDefault(name)).TotalSeconds, 3);
+            if (_firstStart.TryGetValue(name, out var first) && _lastEnd.TryGetValue(name, out var last))
+            {
+                m.Extra[$"phase.{name}.from"] = Math.Round((first - _started).TotalSeconds, 3);
+                m.Extra[$"phase.{name}.to"] = Math.Round((last - _started).TotalSeconds, 3);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using CleverSyncSOS.Persistence;
 using CleverSyncSOS.Persistence.Schools;
 using CleverSyncSOS.Sync;
+using CleverSyncSOS.Sync.Applying;
 using CleverSyncSOS.Sync.Entities;
 using CleverSyncSOS.Sync.Writing;
 using Microsoft.Data.Sqlite;
@@ -58,7 +59,7 @@ public static class RawWriter
         {
             // The same per-connection settings the service uses, so only the way of writing differs.
             await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768;";
+            pragma.CommandText = SchoolTransaction.SqliteRunSettings;
             await pragma.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -208,7 +209,7 @@ public static class RawWriter
         if (provider == DatabaseProvider.Sqlite)
         {
             await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768;";
+            pragma.CommandText = SchoolTransaction.SqliteRunSettings;
             await pragma.ExecuteNonQueryAsync(cancellationToken);
         }
 

@@ -11,6 +11,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CleverSyncSOS.Bench.Harness;
 
@@ -80,7 +81,9 @@ public sealed class SyncHarness : IAsyncDisposable
 
     private async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(_dataDirectory);
+        // Owner-only, as the service keeps its data folder; otherwise every harness logs that it tightened the mode.
+        PrivateFiles.Folder(_dataDirectory, NullLogger.Instance);
+
         var simulator = new Uri(_settings.SimulatorUrl);
         var settings = new Dictionary<string, string?>
         {

@@ -44,6 +44,15 @@ public sealed class SchoolTransaction : IAsyncDisposable
 
     public SqlDialect Dialect => _dialect;
 
+    /// <summary>
+    /// A SQLite school database connection's settings for a run. FULL: the run's commit is on disk before SessionDb
+    /// records the run and moves the school's event cursor. With NORMAL a power cut could undo a small run's commit (WAL
+    /// survives a process crash, not an OS one) while the cursor stayed past its events: changes lost until the next full
+    /// sync. It costs one fsync per run; a large run's commit is flushed by its checkpoint anyway. The page cache is
+    /// bounded per connection. Public so that the benchmark's baselines write with the same settings.
+    /// </summary>
+    public const string SqliteRunSettings = "PRAGMA synchronous=FULL; PRAGMA cache_size=-32768;";
+
     /// <param name="copyMinRows">PostgreSQL: write batches of at least this many rows go by binary COPY; 0 never.</param>
     public static async Task<SchoolTransaction> OpenAsync(SchoolDbContext db, DatabaseProvider provider, int batchSize, DateTime now, CancellationToken cancellationToken,
         int copyMinRows = PostgreSqlDialect.DefaultCopyMinRows)
@@ -55,11 +64,7 @@ public sealed class SchoolTransaction : IAsyncDisposable
             if (provider == DatabaseProvider.Sqlite)
             {
                 await using var pragma = connection.CreateCommand();
-                // FULL: the run's commit is on disk before SessionDb records the run and moves the school's event cursor.
-                // With NORMAL a power cut could undo a small run's commit (WAL survives a process crash, not an OS one)
-                // while the cursor stayed past its events: changes lost until the next full sync. It costs one fsync per
-                // run; a large run's commit is flushed by its checkpoint anyway. The page cache is bounded per connection.
-                pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA cache_size=-32768;";
+                pragma.CommandText = SqliteRunSettings;
                 await pragma.ExecuteNonQueryAsync(cancellationToken);
             }
 
