@@ -12,9 +12,7 @@ namespace CleverSyncSOS.Bench.Harness;
 public sealed class PhaseProbe : IDisposable
 {
     private static readonly string[] Phases = ["CleverPageFetch", "WriteBatch", "ChangeLogWrite"];
-    private readonly ConcurrentDictionary<string, long> _ticks = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, DateTime> _firstStart = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, DateTime> _lastEnd = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PhaseSpans> _phases = new(StringComparer.Ordinal);
     private readonly DateTime _started = DateTime.UtcNow;
     private readonly ActivityListener _listener;
 
@@ -33,12 +31,15 @@ public sealed class PhaseProbe : IDisposable
 
     private void Stopped(Activity activity)
     {
-        var name = activity.OperationName;
-        _ticks.AddOrUpdate(name, activity.Duration.Ticks, (_, sum) => sum + activity.Duration.Ticks);
-        var start = activity.StartTimeUtc;
-        var end = start + activity.Duration;
-        _firstStart.AddOrUpdate(name, start, (_, first) => start < first ? start : first);
-        _lastEnd.AddOrUpdate(name, end, (_, last) => end > last ? end : last);
+        var span = new PhaseSpans(activity.Duration, activity.StartTimeUtc, activity.StartTimeUtc + activity.Duration);
+        _phases.AddOrUpdate(activity.OperationName, span, (_, sum) => sum.Add(span));
+    }
+
+    /// <summary>The spans of one name so far: their summed duration, the first start and the last end.</summary>
+    private readonly record struct PhaseSpans(TimeSpan Duration, DateTime First, DateTime Last)
+    {
+        public PhaseSpans Add(PhaseSpans other) =>
+            new(Duration + other.Duration, other.First < First ? other.First : First, other.Last > Last ? other.Last : Last);
     }
 
     /// <summary>
@@ -50,12 +51,15 @@ public sealed class PhaseProbe : IDisposable
     {
         foreach (var name in Phases)
         {
-            m.Extra[$"phase.{name}"] = Math.Round(TimeSpan.FromTicks(_ticks.GetValueOrDefault(name)).TotalSeconds, 3);
-            if (_firstStart.TryGetValue(name, out var first) && _lastEnd.TryGetValue(name, out var last))
+            if (!_phases.TryGetValue(name, out var phase))
             {
-                m.Extra[$"phase.{name}.from"] = Math.Round((first - _started).TotalSeconds, 3);
-                m.Extra[$"phase.{name}.to"] = Math.Round((last - _started).TotalSeconds, 3);
+                m.Extra[$"phase.{name}"] = 0.0;
+                continue;
             }
+
+            m.Extra[$"phase.{name}"] = Math.Round(phase.Duration.TotalSeconds, 3);
+            m.Extra[$"phase.{name}.from"] = Math.Round((phase.First - _started).TotalSeconds, 3);
+            m.Extra[$"phase.{name}.to"] = Math.Round((phase.Last - _started).TotalSeconds, 3);
         }
     }
 
