@@ -57,7 +57,13 @@ internal sealed class EntityTable : IAsyncDisposable
     {
         var map = entity.Map(transaction.Model);
         var writer = transaction.Writer(map);
-        return new EntityTable(entity, map, writer, await writer.CountAsync(cancellationToken), mode);
+        var countBefore = await writer.CountAsync(cancellationToken);
+        if (countBefore == 0 && !mode.DryRun)
+        {
+            writer.StartFill();
+        }
+
+        return new EntityTable(entity, map, writer, countBefore, mode);
     }
 
     public async Task UpsertAsync(IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)

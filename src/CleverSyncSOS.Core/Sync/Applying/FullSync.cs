@@ -31,10 +31,9 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
             var parents = entities.Where(e => e.Parent is not null).Select(e => e.Parent!.Source).ToHashSet();
             var readIds = new Dictionary<CleverSource, IReadOnlySet<string>>();
             var unreadable = new HashSet<CleverSource>();
-            foreach (var source in tables.GroupBy(t => t.Entity.Source))
+            foreach (var (source, result) in await ReadSourcesAsync(tables, scope, target, parents, transaction.Dialect.FullReadBatchSize(options.Value.BatchSize),
+                         progress, cancellationToken))
             {
-                var result = await ReadSourceAsync(source.Key, source.ToList(), scope, target, parents.Contains(source.Key),
-                    transaction.Dialect.FullReadBatchSize(options.Value.BatchSize), progress, cancellationToken);
                 readIds[source.Key] = result.RecordIds;
                 if (result.Malformed > 0)
                 {
@@ -81,13 +80,79 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
     }
 
     /// <summary>
-    /// Reads one source. Reading Clever and writing the database overlap: the reader turns pages into validated
-    /// batches, this method writes them, with up to two pages of records between the two, so the sync runs at the
-    /// pace of the slower side rather than the sum of both, in bounded memory.
+    /// Reads every source and writes what it read. Reading Clever and writing the database overlap: readers turn pages
+    /// into validated batches, this method writes them, with up to two pages of records between the two, so the sync
+    /// runs at the pace of the slower side rather than the sum of both, in bounded memory. The sources are read one
+    /// after the other, each as soon as the one before has read its last page, so the next source's first page is
+    /// fetched while the last batches of the one before are still being written.
     /// </summary>
-    private async Task<SourceReadResult> ReadSourceAsync(CleverSource source, IReadOnlyList<EntityTable> tables, ReadScope scope, SchoolSyncTarget target,
-        bool collectIds, int batchSize, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<(IGrouping<CleverSource, EntityTable> Source, SourceReadResult Result)>> ReadSourcesAsync(IReadOnlyList<EntityTable> tables,
+        ReadScope scope, SchoolSyncTarget target, IReadOnlySet<CleverSource> parents, int batchSize, IProgress<SyncProgress>? progress,
+        CancellationToken cancellationToken)
     {
+        var pending = 2 * (int)Math.Ceiling((double)apiOptions.Value.PageSize / batchSize) + 1;
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reads = new List<SourceRead>();
+        try
+        {
+            var previous = Task.CompletedTask;
+            foreach (var source in tables.GroupBy(t => t.Entity.Source))
+            {
+                var read = StartReading(source, scope, target, parents.Contains(source.Key), batchSize, pending, previous, stopReading.Token);
+                reads.Add(read);
+                previous = read.Reading;
+            }
+
+            var results = new List<(IGrouping<CleverSource, EntityTable>, SourceReadResult)>(reads.Count);
+            foreach (var read in reads)
+            {
+                results.Add((read.Source, await WriteSourceAsync(read, target, progress, cancellationToken)));
+            }
+
+            return results;
+        }
+        catch
+        {
+            // A read or a write failed: stop every reader too, then let the first exception through.
+            await stopReading.CancelAsync();
+            foreach (var read in reads)
+            {
+                await read.Reading.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Starts reading one source into a bounded channel once <paramref name="previous"/> (the source before) has read its last page.</summary>
+    private SourceRead StartReading(IGrouping<CleverSource, EntityTable> source, ReadScope scope, SchoolSyncTarget target, bool collectIds, int batchSize,
+        int pending, Task previous, CancellationToken stopReading)
+    {
+        var batches = Channel.CreateBounded<ReadBatch>(new BoundedChannelOptions(pending) { SingleReader = true, SingleWriter = true });
+        var reading = Task.Run(async () =>
+        {
+            try
+            {
+                await previous;
+            }
+            catch (Exception ex)
+            {
+                // The source before failed or was stopped: this one is never read, and nobody waits on its channel in vain.
+                batches.Writer.TryComplete(ex);
+                throw;
+            }
+
+            return await reader.ReadAsync(source.Key, source.Select(t => (t.Entity, t.Map)).ToList(), scope, target.Credentials,
+                batchSize, batches.Writer, collectIds, stopReading);
+        }, CancellationToken.None);
+        return new SourceRead(source, batches.Reader, reading);
+    }
+
+    /// <summary>Writes one source's batches as they come, then counts what its read found. A failed read's exception comes through here.</summary>
+    private static async Task<SourceReadResult> WriteSourceAsync(SourceRead read, SchoolSyncTarget target, IProgress<SyncProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var tables = read.Source.ToList();
         foreach (var table in tables.Where(t => t.CountBefore > 0))
         {
             // Keys are only remembered when something could be missing: a table empty at the start (a school's
@@ -95,37 +160,22 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
             await table.Writer.BeginSeenAsync(cancellationToken);
         }
 
-        var pending = 2 * (int)Math.Ceiling((double)apiOptions.Value.PageSize / batchSize) + 1;
-        var batches = Channel.CreateBounded<ReadBatch>(new BoundedChannelOptions(pending) { SingleReader = true, SingleWriter = true });
-        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reading = Task.Run(() => reader.ReadAsync(source, tables.Select(t => (t.Entity, t.Map)).ToList(), scope, target.Credentials,
-            batchSize, batches.Writer, collectIds, stopReading.Token), CancellationToken.None);
         var entityType = tables[0].Entity.EntityType;
-        try
+        await foreach (var batch in read.Batches.ReadAllAsync(cancellationToken))
         {
-            await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
+            for (var i = 0; i < tables.Count; i++)
             {
-                for (var i = 0; i < tables.Count; i++)
+                await tables[i].UpsertAsync(batch.Tables[i].Rows, cancellationToken);
+                if (tables[i].CountBefore > 0)
                 {
-                    await tables[i].UpsertAsync(batch.Tables[i].Rows, cancellationToken);
-                    if (tables[i].CountBefore > 0)
-                    {
-                        await tables[i].Writer.MarkSeenAsync(batch.Tables[i].Seen, cancellationToken);
-                    }
+                    await tables[i].Writer.MarkSeenAsync(batch.Tables[i].Seen, cancellationToken);
                 }
-
-                progress?.Report(new SyncProgress(target.School.Name, "Reading", entityType, batch.ReadSoFar));
             }
-        }
-        catch
-        {
-            // The writer failed: stop the reader too, then let the writer's exception through.
-            await stopReading.CancelAsync();
-            await reading.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            throw;
+
+            progress?.Report(new SyncProgress(target.School.Name, "Reading", entityType, batch.ReadSoFar));
         }
 
-        var result = await reading; // rethrows a failed read: nothing is deleted after a partial read
+        var result = await read.Reading; // rethrows a failed read: nothing is deleted after a partial read
         foreach (var table in tables)
         {
             var tally = result.Entities[table.Entity];
@@ -136,6 +186,9 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
         progress?.Report(new SyncProgress(target.School.Name, "Read", entityType, result.Read));
         return result;
     }
+
+    /// <summary>One source being read: its tables, the batches read so far, and the reading itself.</summary>
+    private sealed record SourceRead(IGrouping<CleverSource, EntityTable> Source, ChannelReader<ReadBatch> Batches, Task<SourceReadResult> Reading);
 
     private async Task RemoveMissingAsync(EntityTable table, IReadOnlyList<EntityTable> tables, IReadOnlyDictionary<CleverSource, IReadOnlySet<string>> readIds,
         string cleverSchoolId, bool allowMassDelete, CancellationToken cancellationToken)

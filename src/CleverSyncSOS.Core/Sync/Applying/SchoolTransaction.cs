@@ -81,10 +81,16 @@ public sealed class SchoolTransaction : IAsyncDisposable
     /// <summary>A bulk writer for one table inside this transaction; the caller disposes it.</summary>
     public RosterTableWriter Writer(RosterTableMap map) => new(_connection, _transaction, _dialect, map, _batchSize, Now);
 
-    public Task CommitAsync(CancellationToken cancellationToken) => _transaction.CommitAsync(cancellationToken);
+    /// <summary>Commits the run (a span of its own in traces: on SQLite it includes the WAL's sync and, after a large run, its checkpoint).</summary>
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        using var activity = Observability.CleverSyncTelemetry.ActivitySource.StartActivity("CommitSchool");
+        await _transaction.CommitAsync(cancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {
+        using var activity = Observability.CleverSyncTelemetry.ActivitySource.StartActivity("CloseSchool");
         await _transaction.DisposeAsync(); // rolls back when not committed
         // A school's database is synced once a run: a pooled connection would only keep its page cache (SQLite) or a
         // server connection (PostgreSQL) alive per school, and a fleet's memory and connections would grow with its size.

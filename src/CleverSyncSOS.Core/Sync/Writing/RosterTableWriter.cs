@@ -7,7 +7,8 @@ namespace CleverSyncSOS.Sync.Writing;
 /// <summary>
 /// Batched native upserts into one roster table inside the caller's transaction. No change tracking: rows
 /// go straight to prepared statements (on PostgreSQL, a batch of <see cref="PostgreSqlDialect.CopyMinRows"/> rows or more
-/// goes by binary COPY and one merge), and a row whose values did not change is not written at all.
+/// goes by binary COPY and one merge, or by COPY alone into a table being filled: <see cref="StartFill"/>), and a row whose
+/// values did not change is not written at all.
 /// </summary>
 public sealed class RosterTableWriter(DbConnection connection, DbTransaction transaction, SqlDialect dialect, RosterTableMap map, int batchSize, DateTime now)
     : IAsyncDisposable
@@ -16,12 +17,27 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
         ? new PostgreSqlCopyUpsert(npgsql, (NpgsqlTransaction)transaction, postgres, map, now)
         : null;
 
+    private readonly int _copyMinRows = (dialect as PostgreSqlDialect)?.CopyMinRows ?? 0;
+    private TableFill? _fill;
     private readonly Dictionary<int, DbCommand> _upserts = [];
     private SqliteRowUpsert? _sqliteRow;
     private bool _sqliteRowTried;
     private readonly Dictionary<int, DbCommand> _seen = [];
     private readonly int _rowsPerUpsert = Math.Min(batchSize, dialect.MaxRowsPerStatement(map.DataColumns.Count + 1));
     private readonly int _keysPerInsert = Math.Min(batchSize, dialect.MaxKeysPerStatement);
+
+    /// <summary>
+    /// Declares that the table was empty when the caller's step began and is written only through this writer meanwhile (the
+    /// school's claim keeps other runs out). On PostgreSQL, a COPY-sized batch's rows of keys not written before in the step
+    /// then go straight into the table, without the stage and merge an upsert needs: a school's first sync writes once.
+    /// </summary>
+    public void StartFill()
+    {
+        if (_copy is not null)
+        {
+            _fill = new TableFill();
+        }
+    }
 
     /// <summary>Writes rows (key first, then <see cref="RosterTableMap.DataColumns"/>); returns how many were inserted or changed.</summary>
     public async Task<int> UpsertAsync(IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
@@ -30,7 +46,21 @@ public sealed class RosterTableWriter(DbConnection connection, DbTransaction tra
         activity?.SetTag("cleversync.table", map.Table);
         activity?.SetTag("cleversync.rows", rows.Count);
         var distinct = Distinct(rows);
-        if (_copy is not null && distinct.Count >= ((PostgreSqlDialect)dialect).CopyMinRows)
+        if (_fill is not null && _copy is not null && distinct.Count >= _copyMinRows)
+        {
+            var (fresh, again) = _fill.Split(distinct);
+            activity?.SetTag("cleversync.copy", true);
+            var inserted = fresh.Count == 0 ? 0 : await _copy.InsertAsync(fresh, cancellationToken);
+            return inserted + (again.Count == 0 ? 0 : await UpsertDistinctAsync(again, activity, cancellationToken));
+        }
+
+        _fill?.Remember(distinct);
+        return await UpsertDistinctAsync(distinct, activity, cancellationToken);
+    }
+
+    private async Task<int> UpsertDistinctAsync(IReadOnlyCollection<object?[]> distinct, System.Diagnostics.Activity? activity, CancellationToken cancellationToken)
+    {
+        if (_copy is not null && distinct.Count >= _copyMinRows)
         {
             activity?.SetTag("cleversync.copy", true);
             return await _copy.UpsertAsync(distinct, cancellationToken);

@@ -173,6 +173,9 @@ public sealed class PostgreSqlDialect : SqlDialect
     public string CopyIntoStage(RosterTableMap map) =>
         $"COPY {StageTableName(map)} ({string.Join(", ", StageColumns(map).Select(Quote))}) FROM STDIN (FORMAT BINARY)";
 
+    /// <summary>New rows straight into the table, every column the upsert gives a new row (<see cref="SqlDialect.InsertColumns"/>).</summary>
+    public string CopyIntoTable(RosterTableMap map) => $"COPY {Quote(map.Table)} ({InsertColumns(map)}) FROM STDIN (FORMAT BINARY)";
+
     /// <summary>The staged rows merged like <see cref="Upsert"/> (@now for the timestamps), then the stage emptied for the next batch.</summary>
     public string MergeStage(RosterTableMap map) =>
         SqliteDialect.OnConflictUpsert(this, map,
