@@ -6,7 +6,7 @@ namespace CleverSyncSOS.Bench;
 
 /// <summary>
 /// dotnet run -c Release --project bench/CleverSyncSOS.Bench                 every end-to-end scenario (well under 30 min)
-/// dotnet run -c Release --project bench/CleverSyncSOS.Bench -- --quick      small sizes, under a minute
+/// dotnet run -c Release --project bench/CleverSyncSOS.Bench -- --quick      small sizes, a few minutes
 /// dotnet run -c Release --project bench/CleverSyncSOS.Bench -- --micro      the BenchmarkDotNet micro benchmarks (BenchmarkDotNet args may follow)
 /// Results: bench/results/latest.md and latest.json (or --out DIR). PostgreSQL rows need CLEVERSYNC_TEST_POSTGRES.
 /// </summary>
@@ -19,7 +19,7 @@ public static class Program
             Console.WriteLine("""
                 CleverSyncSOS benchmark
                   (no options)   full run: 10k/100k/1M-student schools, PostgreSQL, incremental, district, baselines, rate limit
-                  --quick        small sizes, under a minute
+                  --quick        small sizes, a few minutes
                   --micro [...]  BenchmarkDotNet micro benchmarks; further arguments go to BenchmarkDotNet (default --filter *)
                   --reading-profile  CPU milliseconds and MB allocated per 10 000-student page, step by step of the reading path
                   --out DIR      where latest.md and latest.json go (default: bench/results of this repository)

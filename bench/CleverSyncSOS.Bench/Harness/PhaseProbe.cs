@@ -7,11 +7,12 @@ namespace CleverSyncSOS.Bench.Harness;
 /// <summary>
 /// Where a sync's time goes, from the service's own trace spans: the summed duration of each span name (page fetch
 /// and parse, roster write batches, change-log writes) during one measured operation. Spans on the reading and the
-/// writing side overlap in time, so the sums are compared with the wall time, not added up.
+/// writing side overlap in time, so the sums are compared with the wall time, not added up. The school database's
+/// commit and close come after every write (on SQLite: the WAL's sync and, after a large run, its checkpoint).
 /// </summary>
 public sealed class PhaseProbe : IDisposable
 {
-    private static readonly string[] Phases = ["CleverPageFetch", "WriteBatch", "ChangeLogWrite"];
+    private static readonly string[] Phases = ["CleverPageFetch", "WriteBatch", "ChangeLogWrite", "CommitSchool", "CloseSchool"];
     private readonly ConcurrentDictionary<string, PhaseSpans> _phases = new(StringComparer.Ordinal);
     private readonly DateTime _started = DateTime.UtcNow;
     private readonly ActivityListener _listener;

@@ -62,6 +62,6 @@ public static class PostgresDatabases
         }
     }
 
-    private static string Maintenance(string server) =>
+    internal static string Maintenance(string server) =>
         new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false, Timeout = 5 }.ToString();
 }

@@ -47,7 +47,7 @@ public sealed class PostgreSqlRatios
     public double? VsNaive { get; set; }
     public double? VsRawCeiling { get; set; }
 
-    /// <summary>Ours / min(raw fetch, binary COPY + merge): against the fastest way PostgreSQL can take the rows.</summary>
+    /// <summary>Ours / min(raw fetch, binary COPY, merged or straight into the empty table): against the fastest way PostgreSQL can take the rows.</summary>
     public double? VsCopyCeiling { get; set; }
 }
 

@@ -149,10 +149,12 @@ internal static class EngineWorkers
         Settle.Now();
         var probe = memory ? MemoryProbe.Start() : null;
         using var phases = PhaseProbe.Start();
+        var jit = JitNames.Start();
         var stats = ProcessStats.Capture();
         var watch = Stopwatch.StartNew();
         var results = await harness.SyncAsync(school, cancellationToken);
         watch.Stop();
+        jit?.Save(name);
         phases.Dispose();
         var statsAfter = ProcessStats.Capture();
         var peak = probe is null ? default((long, bool, long)?) : await probe.StopAsync();
