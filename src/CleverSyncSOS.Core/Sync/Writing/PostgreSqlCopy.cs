@@ -72,6 +72,8 @@ internal sealed class PostgreSqlCopyUpsert(NpgsqlConnection connection, NpgsqlTr
 
     // What the upsert gives a new row besides Clever's data (SqlDialect.InsertColumns): active, not deactivated, created and updated now.
     private readonly object?[] _newRowState = [true, null, now, now];
+    private readonly NpgsqlDbType[] _newRowTypes =
+        [.. map.Properties.Select(p => PostgreSqlCopy.TypeOf(p.ClrType)), NpgsqlDbType.Boolean, NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz];
     private NpgsqlCommand? _merge;
 
     /// <summary>
@@ -79,8 +81,7 @@ internal sealed class PostgreSqlCopyUpsert(NpgsqlConnection connection, NpgsqlTr
     /// A key already in the table fails the COPY with a unique violation (and with it the transaction), never an overwrite.
     /// </summary>
     public async Task<int> InsertAsync(IEnumerable<object?[]> rows, CancellationToken cancellationToken) =>
-        (int)await PostgreSqlCopy.ImportAsync(connection, dialect.CopyIntoTable(map), rows,
-            [.. _types, NpgsqlDbType.Boolean, NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz], cancellationToken, _newRowState);
+        (int)await PostgreSqlCopy.ImportAsync(connection, dialect.CopyIntoTable(map), rows, _newRowTypes, cancellationToken, _newRowState);
 
     /// <summary>Rows with distinct keys (a key twice would make the merge update one row twice); returns how many were inserted or changed.</summary>
     public async Task<int> UpsertAsync(IEnumerable<object?[]> rows, CancellationToken cancellationToken)
