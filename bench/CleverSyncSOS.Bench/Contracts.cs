@@ -24,6 +24,9 @@ public sealed record WorkerRequest
     /// <summary>Records the warm-up must process (repeated syncs into throwaway databases).</summary>
     public long WarmUpRecords { get; init; }
 
+    /// <summary>Syncs the engine workers' warm-up runs at least (each in a new harness).</summary>
+    public int WarmUpSyncs { get; init; } = 1;
+
     public string Provider { get; init; } = "Sqlite";
     public string? PostgresServer { get; init; }
 

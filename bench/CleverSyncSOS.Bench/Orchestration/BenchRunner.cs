@@ -245,6 +245,7 @@ internal sealed partial class BenchRunner(BenchProfile profile, string resultsDi
             SchoolId = school,
             WarmUpSimulatorUrl = _warmUpUrl,
             WarmUpRecords = profile.WarmUpRecords,
+            WarmUpSyncs = profile.WarmUpSyncs,
             Provider = provider == "-" ? "Sqlite" : provider,
             PostgresServer = postgres ? _postgres : null,
             PostgresPrefix = postgres ? $"{RunPrefix}w{n}_" : null,

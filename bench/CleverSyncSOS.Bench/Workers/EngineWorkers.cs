@@ -118,17 +118,21 @@ internal static class EngineWorkers
     }
 
     /// <summary>
-    /// Full syncs of the warm-up simulator's school into throwaway databases (same provider) until the JIT has
-    /// seen enough records to tier the HTTP, JSON and write paths up; none of it is measured.
+    /// Full syncs of the warm-up simulator's school into throwaway databases (same provider), each in a new harness as a
+    /// measured one, until the JIT has seen enough records to tier the HTTP, JSON and write paths up and enough syncs to
+    /// tier up what runs once a sync (<see cref="Orchestration.BenchProfile.WarmUpSyncs"/>); none of it is measured.
     /// </summary>
     public static async Task WarmUpAsync(WorkerRequest request, WorkerResult result, WorkerLog log, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         long records = 0;
-        for (var i = 0; i < 40 && records < request.WarmUpRecords; i++)
+        for (var i = 0; (i < request.WarmUpSyncs || records < request.WarmUpRecords) && i < 1_000; i++)
         {
             await using var harness = await SyncHarness.StartAsync(Settings(request, request.WarmUpSimulatorUrl), cancellationToken);
             await harness.OnboardAsync(null, cancellationToken);
+            // Spans recorded as in a measured sync: with a listener, HttpClient and the service create and tag activities,
+            // code that would otherwise run (and be compiled) for the first time in the measured syncs.
+            using var phases = PhaseProbe.Start();
             var results = await harness.SyncAsync(null, cancellationToken);
             Ensure(results);
             records += results.SelectMany(r => r.Entities).Sum(e => (long)e.Processed + e.Failed);

@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Logging;
 
 namespace CleverSyncSOS.Persistence;
@@ -36,7 +38,7 @@ public static partial class DatabaseMigrator
 
         // Every school sync comes through here: a database that is current and holds no lock row is only read (no
         // sidecar lock taken, nothing written). Anything to write (a migration, a stale row) is done under the lock.
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any();
+        var pending = await HasPendingMigrationsAsync(db, file, cancellationToken);
         if (!pending && !await HasLockRowAsync(db, file, cancellationToken))
         {
             return;
@@ -55,6 +57,57 @@ public static partial class DatabaseMigrator
         }
     }
 
+    /// <summary>
+    /// Whether the SQLite database lacks one of the context's migrations, read with plain commands: EF Core's own
+    /// <c>GetPendingMigrationsAsync</c> builds a model of the history table (and <c>SqlQuery</c> one of its result)
+    /// afresh for every context, hundreds of methods of convention code that every school's first sync in a process
+    /// would run before reading anything.
+    /// </summary>
+    private static async Task<bool> HasPendingMigrationsAsync(DbContext db, string file, CancellationToken cancellationToken)
+    {
+        var known = db.Database.GetMigrations().ToList();
+        if (known.Count == 0 || !File.Exists(file))
+        {
+            // No file: everything is pending, and opening a connection to find out would create it here.
+            return known.Count > 0;
+        }
+
+        var history = db.GetService<IDbContextOptions>().Extensions.OfType<RelationalOptionsExtension>().FirstOrDefault()?.MigrationsHistoryTableName
+                      ?? HistoryRepository.DefaultTableName;
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            if (await TableExistsAsync(db, history, cancellationToken))
+            {
+                await using var read = db.Database.GetDbConnection().CreateCommand();
+                read.CommandText = $"SELECT \"MigrationId\" FROM \"{history.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+                await using var rows = await read.ExecuteReaderAsync(cancellationToken);
+                while (await rows.ReadAsync(cancellationToken))
+                {
+                    applied.Add(rows.GetString(0));
+                }
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return known.Exists(m => !applied.Contains(m));
+    }
+
+    private static async Task<bool> TableExistsAsync(DbContext db, string table, CancellationToken cancellationToken)
+    {
+        await using var probe = db.Database.GetDbConnection().CreateCommand();
+        probe.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name";
+        var name = probe.CreateParameter();
+        name.ParameterName = "$name";
+        name.Value = table;
+        probe.Parameters.Add(name);
+        return Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
     private static string? SqliteFileOf(DbContext db)
     {
         var builder = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
@@ -68,10 +121,22 @@ public static partial class DatabaseMigrator
             return false;
         }
 
-        var tables = await db.Database
-            .SqlQueryRaw<long>($"SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = '{EfLockTable}'")
-            .SingleAsync(cancellationToken);
-        return tables > 0 && await db.Database.SqlQueryRaw<long>($"SELECT COUNT(*) AS \"Value\" FROM \"{EfLockTable}\"").SingleAsync(cancellationToken) > 0;
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            if (!await TableExistsAsync(db, EfLockTable, cancellationToken))
+            {
+                return false;
+            }
+
+            await using var count = db.Database.GetDbConnection().CreateCommand();
+            count.CommandText = $"SELECT COUNT(*) FROM \"{EfLockTable}\"";
+            return Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     [LoggerMessage(EventId = 1301, Level = LogLevel.Warning,
