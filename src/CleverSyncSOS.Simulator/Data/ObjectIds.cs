@@ -37,6 +37,19 @@ internal sealed class ObjectIds
     public string Format(IdKind kind, long counter) =>
         _heads[(int)kind] + counter.ToString("x16", CultureInfo.InvariantCulture);
 
+    /// <summary>The same id as <see cref="Format"/>, written as its 24 ASCII bytes (pages write ids without a string).</summary>
+    public ReadOnlySpan<byte> FormatUtf8(IdKind kind, long counter, Span<byte> destination)
+    {
+        var head = _heads[(int)kind];
+        for (var i = 0; i < head.Length; i++)
+        {
+            destination[i] = (byte)head[i];
+        }
+
+        counter.TryFormat(destination[head.Length..], out var digits, "x16", CultureInfo.InvariantCulture);
+        return destination[..(head.Length + digits)];
+    }
+
     /// <summary>The counter of an id this instance minted for <paramref name="kind"/>, or null.</summary>
     public long? TryParse(IdKind kind, string? id)
     {

@@ -27,9 +27,9 @@ internal static class EnvelopeWriter
         foreach (var item in items)
         {
             w.WriteStartObject();
-            w.WritePropertyName("data");
+            w.WritePropertyName("data"u8);
             writeItem(w, item);
-            w.WriteString("uri", uriPrefix + idOf(item));
+            w.WriteString("uri"u8, uriPrefix + idOf(item));
             w.WriteEndObject();
             if (w.BytesCommitted + w.BytesPending - flushedAt > FlushEveryBytes)
             {

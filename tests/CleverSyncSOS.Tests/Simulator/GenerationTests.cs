@@ -1,5 +1,6 @@
 using System.Net;
 using CleverSyncSOS.Simulator;
+using CleverSyncSOS.Simulator.Data;
 
 namespace CleverSyncSOS.Tests.Simulator;
 
@@ -19,6 +20,32 @@ public sealed class GenerationTests
         Assert.Equal(a.Districts.Select(d => (d.Id, d.Name, d.ClientId, d.ClientSecret)), b.Districts.Select(d => (d.Id, d.Name, d.ClientId, d.ClientSecret)));
         Assert.Equal(a.Districts.SelectMany(d => d.Schools), b.Districts.SelectMany(d => d.Schools));
         Assert.Equal(Fingerprint(a), Fingerprint(b));
+    }
+
+    [Fact]
+    public void Ids_and_timestamps_written_as_bytes_read_exactly_as_their_strings()
+    {
+        // Pages write ids and timestamps digit by digit into bytes; the events, single-user answers and modified users
+        // carry the string forms. Edges: the first and largest counters, each digit's wrap, leap days, the last millisecond.
+        var ids = new ObjectIds(7);
+        Span<byte> buffer = stackalloc byte[32];
+        foreach (var kind in Enum.GetValues<IdKind>())
+        {
+            foreach (var counter in new[] { 0L, 1L, 9L, 10L, 15L, 16L, 255L, 100_000L, 1_048_575L, long.MaxValue })
+            {
+                Assert.Equal(ids.Format(kind, counter), System.Text.Encoding.ASCII.GetString(ids.FormatUtf8(kind, counter, buffer)));
+            }
+        }
+
+        DateTimeOffset[] times =
+        [
+            DateTimeOffset.UnixEpoch, new(2024, 2, 29, 23, 59, 59, 999, TimeSpan.Zero), new(2024, 8, 1, 17, 0, 0, 1, TimeSpan.Zero),
+            new(2026, 12, 31, 9, 5, 7, 50, TimeSpan.FromHours(-8)), new(1, 1, 1, 0, 0, 0, TimeSpan.Zero), new(9999, 12, 31, 23, 59, 59, 999, TimeSpan.Zero),
+        ];
+        foreach (var time in times)
+        {
+            Assert.Equal(Timestamps.Format(time), System.Text.Encoding.ASCII.GetString(Timestamps.FormatUtf8(time, buffer)));
+        }
     }
 
     [Fact]
