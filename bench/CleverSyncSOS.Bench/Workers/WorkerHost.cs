@@ -90,5 +90,7 @@ internal sealed class WorkerLog(WorkerRequest request)
         Write($"{m.Name}: {m.Records:N0} records in {m.Seconds:F2} s = {m.RecordsPerSecond:N0}/s"
               + (m.PeakRssBytes is { } rss ? $", peak RSS {rss / 1048576.0:N0} MiB" : "")
               + (m.Requests is { } requests ? $", {requests:N0} requests" : "")
-              + (m.Written is { } written ? $", {written:N0} written" : ""));
+              + (m.Written is { } written ? $", {written:N0} written" : "")
+              + (m.Extra.TryGetValue(Harness.ProcessStats.StealShare, out var steal) ? $", steal {steal:P0}" : "")
+              + (m.Extra.TryGetValue("stolenRuns", out var stolen) && stolen > 0 ? $", {stolen} stolen run(s) run again" : ""));
 }
