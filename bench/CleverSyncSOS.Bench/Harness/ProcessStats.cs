@@ -31,11 +31,7 @@ public readonly record struct ProcessStats(TimeSpan Cpu, TimeSpan GcPause, int G
                 ? TimeSpan.FromSeconds(ticks / 100.0)
                 : TimeSpan.Zero;
         }
-        catch (IOException)
-        {
-            return TimeSpan.Zero;
-        }
-        catch (UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return TimeSpan.Zero;
         }

@@ -97,8 +97,9 @@ internal sealed class GeneratedUserWriter(RosterContext roster)
 
         w.WriteStartObject("student"u8);
         WriteSchools(w, school, second, withPrimary: true);
-        w.WriteString("sis_id"u8, Number(100000 + counter, text));
-        w.WriteString("student_number"u8, Number(100000 + counter, text));
+        var number = Number(100000 + counter, text);
+        w.WriteString("sis_id"u8, number);
+        w.WriteString("student_number"u8, number);
         w.WriteString("state_id"u8, Number(StateId(counter), text));
         // Messy data: "" for enums now and then (Clever's way of saying "not known") and no graduation_year.
         var messy = Roster.Messy ? random.Next(100) : 100;
