@@ -82,34 +82,28 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
     /// <summary>
     /// Reads every source and writes what it read. Reading Clever and writing the database overlap: readers turn pages
     /// into validated batches, this method writes them, with up to two pages of records between the two, so the sync
-    /// runs at the pace of the slower side rather than the sum of both, in bounded memory. The sources are read one
-    /// after the other, each as soon as the one before has read its last page, so the next source's first page is
-    /// fetched while the last batches of the one before are still being written.
+    /// runs at the pace of the slower side rather than the sum of both, in bounded memory. Up to
+    /// <see cref="SyncOptions.SourcesReadAtOnce"/> sources are read at once (a source's pages can only follow one another,
+    /// each page's cursor being the last id of the one before, so a second source is the only way to have two pages
+    /// coming); the next source starts as soon as one of them has read its last page.
     /// </summary>
     private async Task<IReadOnlyList<(IGrouping<CleverSource, EntityTable> Source, SourceReadResult Result)>> ReadSourcesAsync(IReadOnlyList<EntityTable> tables,
         ReadScope scope, SchoolSyncTarget target, IReadOnlySet<CleverSource> parents, int batchSize, IProgress<SyncProgress>? progress,
         CancellationToken cancellationToken)
     {
         var pending = 2 * (int)Math.Ceiling((double)apiOptions.Value.PageSize / batchSize) + 1;
+        var atOnce = options.Value.SourcesReadAtOnce;
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reads = new List<SourceRead>();
         try
         {
-            var previous = Task.CompletedTask;
             foreach (var source in tables.GroupBy(t => t.Entity.Source))
             {
-                var read = StartReading(source, scope, target, parents.Contains(source.Key), batchSize, pending, previous, stopReading.Token);
-                reads.Add(read);
-                previous = read.Reading;
+                var turn = reads.Count >= atOnce ? reads[^atOnce].Reading : Task.CompletedTask;
+                reads.Add(StartReading(source, scope, target, parents.Contains(source.Key), batchSize, pending, turn, stopReading.Token));
             }
 
-            var results = new List<(IGrouping<CleverSource, EntityTable>, SourceReadResult)>(reads.Count);
-            foreach (var read in reads)
-            {
-                results.Add((read.Source, await WriteSourceAsync(read, target, progress, cancellationToken)));
-            }
-
-            return results;
+            return await WriteSourcesAsync(reads, target, progress, cancellationToken);
         }
         catch
         {
@@ -124,16 +118,16 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
         }
     }
 
-    /// <summary>Starts reading one source into a bounded channel once <paramref name="previous"/> (the source before) has read its last page.</summary>
+    /// <summary>Starts reading one source into a bounded channel once <paramref name="turn"/> (a source read before it) has read its last page.</summary>
     private SourceRead StartReading(IGrouping<CleverSource, EntityTable> source, ReadScope scope, SchoolSyncTarget target, bool collectIds, int batchSize,
-        int pending, Task previous, CancellationToken stopReading)
+        int pending, Task turn, CancellationToken stopReading)
     {
         var batches = Channel.CreateBounded<ReadBatch>(new BoundedChannelOptions(pending) { SingleReader = true, SingleWriter = true });
         var reading = Task.Run(async () =>
         {
             try
             {
-                await previous;
+                await turn;
             }
             catch (Exception ex)
             {
@@ -148,47 +142,111 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
         return new SourceRead(source, batches.Reader, reading);
     }
 
-    /// <summary>Writes one source's batches as they come, then counts what its read found. A failed read's exception comes through here.</summary>
-    private static async Task<SourceReadResult> WriteSourceAsync(SourceRead read, SchoolSyncTarget target, IProgress<SyncProgress>? progress,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the batches of every source as they come, one at a time (one connection) and taking the sources in turn,
+    /// then counts what each source's read found once its last batch is written. A failed read's exception comes
+    /// through here, before anything could be deleted.
+    /// </summary>
+    private static async Task<IReadOnlyList<(IGrouping<CleverSource, EntityTable> Source, SourceReadResult Result)>> WriteSourcesAsync(
+        IReadOnlyList<SourceRead> reads, SchoolSyncTarget target, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        var tables = read.Source.ToList();
-        foreach (var table in tables.Where(t => t.CountBefore > 0))
+        foreach (var table in reads.SelectMany(r => r.Source).Where(t => t.CountBefore > 0))
         {
             // Keys are only remembered when something could be missing: a table empty at the start (a school's
             // first sync, inside this transaction) has nothing to delete.
             await table.Writer.BeginSeenAsync(cancellationToken);
         }
 
-        var entityType = tables[0].Entity.EntityType;
-        await foreach (var batch in read.Batches.ReadAllAsync(cancellationToken))
+        var results = new SourceReadResult?[reads.Count];
+        var waits = new Task?[reads.Count];
+        var open = reads.Count;
+        while (open > 0)
         {
-            for (var i = 0; i < tables.Count; i++)
+            for (var i = 0; i < reads.Count; i++)
             {
-                await tables[i].UpsertAsync(batch.Tables[i].Rows, cancellationToken);
-                if (tables[i].CountBefore > 0)
+                if (results[i] is not null)
                 {
-                    await tables[i].Writer.MarkSeenAsync(batch.Tables[i].Seen, cancellationToken);
+                    continue;
+                }
+
+                if (reads[i].Batches.TryRead(out var batch))
+                {
+                    await WriteBatchAsync(reads[i], batch, target, progress, cancellationToken);
+                }
+                else if (reads[i].Batches.Completion.IsCompleted)
+                {
+                    results[i] = await CountReadAsync(reads[i], target, progress);
+                    open--;
                 }
             }
 
-            progress?.Report(new SyncProgress(target.School.Name, "Reading", entityType, batch.ReadSoFar));
+            for (var i = 0; i < reads.Count; i++)
+            {
+                if (results[i] is null && waits[i] is not { IsCompleted: false })
+                {
+                    waits[i] = WaitForBatchAsync(reads[i].Batches, cancellationToken);
+                }
+            }
+
+            if (open > 0)
+            {
+                await Task.WhenAny(waits.Where((_, i) => results[i] is null)!);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
         }
 
-        var result = await read.Reading; // rethrows a failed read: nothing is deleted after a partial read
-        foreach (var table in tables)
+        return reads.Select((r, i) => (r.Source, results[i]!)).ToList();
+    }
+
+    /// <summary>Completes when the channel has a batch or is done; how it ended (a failed read) is read from the read itself.</summary>
+    private static async Task WaitForBatchAsync(ChannelReader<ReadBatch> batches, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await batches.WaitToReadAsync(cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The read's exception, which CountReadAsync rethrows from the read's task.
+        }
+    }
+
+    private static async Task WriteBatchAsync(SourceRead read, ReadBatch batch, SchoolSyncTarget target, IProgress<SyncProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var tables = read.Tables;
+        for (var i = 0; i < tables.Count; i++)
+        {
+            await tables[i].UpsertAsync(batch.Tables[i].Rows, cancellationToken);
+            if (tables[i].CountBefore > 0)
+            {
+                await tables[i].Writer.MarkSeenAsync(batch.Tables[i].Seen, cancellationToken);
+            }
+        }
+
+        progress?.Report(new SyncProgress(target.School.Name, "Reading", tables[0].Entity.EntityType, batch.ReadSoFar));
+    }
+
+    /// <summary>Counts what a source's finished read found; rethrows a failed read, so nothing is deleted after a partial one.</summary>
+    private static async Task<SourceReadResult> CountReadAsync(SourceRead read, SchoolSyncTarget target, IProgress<SyncProgress>? progress)
+    {
+        var result = await read.Reading;
+        foreach (var table in read.Tables)
         {
             var tally = result.Entities[table.Entity];
             table.CountRead(tally.Processed, tally.Failed, tally.MaxLastModified);
             table.KeepFailures(tally.Failures);
         }
 
-        progress?.Report(new SyncProgress(target.School.Name, "Read", entityType, result.Read));
+        progress?.Report(new SyncProgress(target.School.Name, "Read", read.Tables[0].Entity.EntityType, result.Read));
         return result;
     }
 
     /// <summary>One source being read: its tables, the batches read so far, and the reading itself.</summary>
-    private sealed record SourceRead(IGrouping<CleverSource, EntityTable> Source, ChannelReader<ReadBatch> Batches, Task<SourceReadResult> Reading);
+    private sealed record SourceRead(IGrouping<CleverSource, EntityTable> Source, ChannelReader<ReadBatch> Batches, Task<SourceReadResult> Reading)
+    {
+        public IReadOnlyList<EntityTable> Tables { get; } = [.. Source];
+    }
 
     private async Task RemoveMissingAsync(EntityTable table, IReadOnlyList<EntityTable> tables, IReadOnlyDictionary<CleverSource, IReadOnlySet<string>> readIds,
         string cleverSchoolId, bool allowMassDelete, CancellationToken cancellationToken)

@@ -44,7 +44,7 @@ public abstract class SqlDialect
 
     public abstract string InsertSeen(RosterTableMap map, int rows);
 
-    /// <summary>One table per roster table: students and teachers are read one after the other before either is pruned.</summary>
+    /// <summary>One table per roster table: every source of a school is read (two at once) before any table is pruned.</summary>
     public virtual string SeenTableName(RosterTableMap map) => $"{SeenTable}_{map.Table.ToLowerInvariant()}";
 
     public string CountAll(RosterTableMap map) => $"SELECT COUNT(*) FROM {Quote(map.Table)}";
