@@ -85,7 +85,7 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
     /// runs at the pace of the slower side rather than the sum of both, in bounded memory. Up to
     /// <see cref="SyncOptions.SourcesReadAtOnce"/> sources are read at once (a source's pages can only follow one another,
     /// each page's cursor being the last id of the one before, so a second source is the only way to have two pages
-    /// coming); the next source starts as soon as one of them has read its last page.
+    /// coming); each further source starts when the one that many places before it has read its last page.
     /// </summary>
     private async Task<IReadOnlyList<(IGrouping<CleverSource, EntityTable> Source, SourceReadResult Result)>> ReadSourcesAsync(IReadOnlyList<EntityTable> tables,
         ReadScope scope, SchoolSyncTarget target, IReadOnlySet<CleverSource> parents, int batchSize, IProgress<SyncProgress>? progress,
