@@ -33,6 +33,7 @@ internal static class WorkerProcess
         {
             start.Environment["DOTNET_TC_CallCountingDelayMs"] = "0";
         }
+
         foreach (var arg in leading.Concat(["--scenario", request.Scenario, "--size", request.Size.ToString(CultureInfo.InvariantCulture),
                      "--request", requestFile, "--result", resultFile]))
         {

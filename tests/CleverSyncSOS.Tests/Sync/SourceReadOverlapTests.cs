@@ -63,7 +63,7 @@ public sealed class SourceReadOverlapTests
         await env.SyncAsync();
         var students = await env.StudentsAsync(school.Id);
         var teachers = await env.TeachersAsync(school.Id);
-        // Clever drops half the teachers and renames a student; the student read then fails on its last page (the 15th of 20 students),
+        // Clever drops half the teachers and renames a student; the student read then fails on its last page (the 15th, 20 students a page),
         // by which time the teachers (two pages) have been read to the end.
         env.Simulator.Store.KeepOnlyFraction(school.Id, "teacher", 0.5, withEvents: false);
         env.Simulator.Store.UpdateUser(students[0].CleverStudentId, new JsonObject { ["name"] = new JsonObject { ["first"] = "Renamed" } });
