@@ -64,6 +64,13 @@ public sealed record WorkerRequest
     /// <summary>Also sync sections, courses, terms and enrollments (the classes scenario); off elsewhere, so those figures stay students and teachers.</summary>
     public bool SyncSections { get; init; }
 
+    /// <summary>
+    /// full only: measure the sync's baselines (raw fetch, and the service's writer alone at this batch size) in the same
+    /// worker, a run of each after every sync run, so the fetch-then-write ratio compares runs of the same minutes;
+    /// 0 = not.
+    /// </summary>
+    public int PairedWriterBatchSize { get; init; }
+
     /// <summary>The change log (on in production): off to measure what it costs.</summary>
     public bool ChangeLog { get; init; } = true;
 

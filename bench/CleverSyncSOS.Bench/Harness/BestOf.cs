@@ -20,24 +20,46 @@ public static class BestOf
     /// all; when every run was stolen from, the fastest of all is picked. Every workload, baselines included, is measured
     /// this way, and the report gives each one's stolen runs beside it.
     /// </summary>
-    public static async Task<Measurement> MeasureAsync(int runs, Func<Task<Measurement>> run, bool memoryOfFirst = false)
+    public static async Task<Measurement> MeasureAsync(int runs, Func<Task<Measurement>> run, bool memoryOfFirst = false) =>
+        (await MeasureInTurnAsync(runs, [run], memoryOfFirst))[0];
+
+    /// <summary>
+    /// <see cref="MeasureAsync"/> for several operations at once, a run of each in turn (the first, the second, …, the
+    /// first again), so that each one's best comes from the same minutes of the machine as the others': a ratio of two of
+    /// them does not measure how the shared virtual machine's speed drifted between two workers minutes apart. An
+    /// operation with enough clean runs is not run again while another reruns a stolen one.
+    /// </summary>
+    public static async Task<IReadOnlyList<Measurement>> MeasureInTurnAsync(int runs, IReadOnlyList<Func<Task<Measurement>>> operations, bool memoryOfFirst = false)
     {
         runs = Math.Max(1, runs);
-        var all = new List<Measurement>();
-        var clean = new List<Measurement>();
-        while (clean.Count < runs && all.Count < 2 * runs)
+        var all = operations.Select(_ => new List<Measurement>()).ToArray();
+        var clean = operations.Select(_ => new List<Measurement>()).ToArray();
+        while (Enumerable.Range(0, operations.Count).Any(Wanted))
         {
-            var measured = await run();
-            all.Add(measured);
-            if (!IsStolen(measured))
+            for (var i = 0; i < operations.Count; i++)
             {
-                clean.Add(measured);
+                if (!Wanted(i))
+                {
+                    continue;
+                }
+
+                var measured = await operations[i]();
+                all[i].Add(measured);
+                if (!IsStolen(measured))
+                {
+                    clean[i].Add(measured);
+                }
             }
         }
 
-        var best = Pick(clean.Count > 0 ? clean : all, all[0], memoryOfFirst);
-        best.Extra["stolenRuns"] = all.Count - clean.Count;
-        return best;
+        return Enumerable.Range(0, operations.Count).Select(i =>
+        {
+            var best = Pick(clean[i].Count > 0 ? clean[i] : all[i], all[i][0], memoryOfFirst);
+            best.Extra["stolenRuns"] = all[i].Count - clean[i].Count;
+            return best;
+        }).ToList();
+
+        bool Wanted(int i) => clean[i].Count < runs && all[i].Count < 2 * runs;
     }
 
     private static bool IsStolen(Measurement m) =>

@@ -131,19 +131,28 @@ internal sealed partial class BenchRunner(BenchProfile profile, string resultsDi
 
         if (compare)
         {
+            // Each provider's workloads one after the other, so a ratio's sides are measured minutes apart at most; the
+            // fetch-then-write baseline is measured inside the full sync's worker, in turn with its runs (PairedBaselines),
+            // with the writer's batch size that is its best in the rawwrite rows (what a full read hands it).
             // The naive baseline takes 10 to 40 s, so a passing hiccup is a small share of it: the better of two runs.
             await RunAsync("naive", "Sqlite", size, simulator, school, cancellationToken, r => r with { Runs = 2 });
+            await RunAsync("full", "Sqlite", size, simulator, school, cancellationToken, r => r with { ChangeLog = false, Runs = runs }, label: "full-nolog");
+            await RunAsync("full", "Sqlite", size, simulator, school, cancellationToken,
+                request => request with { Incremental = incremental, Runs = runs, PairedWriterBatchSize = 500 });
             // A prepared 1-row upsert on PostgreSQL is one round trip per row; multi-row statements and COPY are its raw limits.
             // The service's writer at 5 000 rows a batch (what a full read hands it on PostgreSQL) takes its COPY path.
+            // The incremental syncs above changed a hundredth of the school's users (as many added as removed): the same
+            // number of records for everything below.
             await RunAsync("rawwrite", "PostgreSql", size, simulator, school, cancellationToken,
                 request => request with { RawRowsPerStatement = [100, 500], RawCopy = true, EngineWriterBatchSizes = [500, 5_000], Runs = runs });
             await RunAsync("naive", "PostgreSql", size, simulator, school, cancellationToken, r => r with { Runs = 2 });
-            await RunAsync("full", "PostgreSql", size, simulator, school, cancellationToken, r => r with { Runs = runs });
+            await RunAsync("full", "PostgreSql", size, simulator, school, cancellationToken, r => r with { Runs = runs, PairedWriterBatchSize = 5_000 });
             // The change log's cost on a first full sync (the runs above have it on, the production default).
             await RunAsync("full", "PostgreSql", size, simulator, school, cancellationToken, r => r with { ChangeLog = false, Runs = runs }, label: "full-nolog");
-            await RunAsync("full", "Sqlite", size, simulator, school, cancellationToken, r => r with { ChangeLog = false, Runs = runs }, label: "full-nolog");
+            return;
         }
-        else if (profile.ExtraRawSizes.Contains(size))
+
+        if (profile.ExtraRawSizes.Contains(size))
         {
             // PostgreSQL at the large size: its ceiling is the COPY path; no incremental part, so it may run before SQLite's.
             await RunAsync("rawwrite", "PostgreSql", size, simulator, school, cancellationToken,

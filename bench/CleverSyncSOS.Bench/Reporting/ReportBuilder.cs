@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using CleverSyncSOS.Bench.Orchestration;
+using CleverSyncSOS.Bench.Workers;
 
 namespace CleverSyncSOS.Bench.Reporting;
 
@@ -35,19 +36,22 @@ internal sealed partial class ReportBuilder(BenchProfile profile, RunResults res
 
         // The raw ceiling: min(raw fetch, raw write); PostgreSQL's raw write is the best of prepared statements and binary COPY
         // (into a stage and merged, or straight into the empty table).
+        // At the compare size the fetch side is the raw fetch measured in turn with the sync's runs, in its worker, when there is one.
         foreach (var size in new[] { cmp }.Concat(profile.ExtraRawSizes))
         {
             var fetch = Get("rawfetch", "-", size, "raw-fetch");
             var sqlite = Get("full", Sqlite, size, "full");
             var sqliteWrite = BestPrepared(Sqlite, size);
-            var sqliteRatio = Divide(sqlite?.RecordsPerSecond, Min(fetch?.RecordsPerSecond, sqliteWrite?.RecordsPerSecond));
+            var sqliteFetch = PairedFetch(Sqlite, size) ?? fetch;
+            var sqliteRatio = Divide(sqlite?.RecordsPerSecond, Min(sqliteFetch?.RecordsPerSecond, sqliteWrite?.RecordsPerSecond));
             targets.Add(AtLeast($"Full sync vs min(raw fetch, raw write), SQLite ({Size(size)})", sqliteRatio, 0.6, Percent,
-                Why(K("full", Sqlite, size), K("rawfetch", "-", size), K("rawwrite", Sqlite, size)) ?? CeilingDetail(sqlite, fetch, sqliteWrite)));
+                Why(K("full", Sqlite, size), K("rawfetch", "-", size), K("rawwrite", Sqlite, size)) ?? CeilingDetail(sqlite, sqliteFetch, sqliteWrite)));
             var postgres = Get("full", Postgres, size, "full");
             var postgresWrite = new[] { BestPrepared(Postgres, size), BestCopy(size) }.OfType<Measurement>().MaxBy(m => m.RecordsPerSecond);
-            var postgresRatio = Divide(postgres?.RecordsPerSecond, Min(fetch?.RecordsPerSecond, postgresWrite?.RecordsPerSecond));
+            var postgresFetch = PairedFetch(Postgres, size) ?? fetch;
+            var postgresRatio = Divide(postgres?.RecordsPerSecond, Min(postgresFetch?.RecordsPerSecond, postgresWrite?.RecordsPerSecond));
             targets.Add(AtLeast($"Full sync vs min(raw fetch, raw write incl. COPY), PostgreSQL ({Size(size)})", postgresRatio, 0.6, Percent,
-                Why(K("full", Postgres, size), K("rawfetch", "-", size), K("rawwrite", Postgres, size)) ?? CeilingDetail(postgres, fetch, postgresWrite)));
+                Why(K("full", Postgres, size), K("rawfetch", "-", size), K("rawwrite", Postgres, size)) ?? CeilingDetail(postgres, postgresFetch, postgresWrite)));
             if (size == cmp)
             {
                 ratios.VsRawCeiling = sqliteRatio;
@@ -60,16 +64,20 @@ internal sealed partial class ReportBuilder(BenchProfile profile, RunResults res
             }
         }
 
-        // Fetch-then-write: read everything, then write it with the service's own (best) writer; its rate is 1 / (1/fetch + 1/write).
+        // Fetch-then-write: read everything, then write it with the service's own writer; its rate is 1 / (1/fetch + 1/write).
+        // Both measured in turn with the sync's runs in its worker when they were (PairedBaselines), else the best writer of
+        // the rawwrite worker and the rawfetch worker's fetch.
         foreach (var (provider, ours, name) in new[] { (Sqlite, oursSqlite, "SQLite"), (Postgres, oursPostgres, "PostgreSQL") })
         {
-            var writer = results.All(RunResults.Key("rawwrite", provider, cmp)).Where(m => m.Name.StartsWith("engine-writer", StringComparison.Ordinal)).MaxBy(m => m.RecordsPerSecond);
-            var serial = rawFetch is null || writer is null ? (double?)null : 1 / (1 / rawFetch.RecordsPerSecond + 1 / writer.RecordsPerSecond);
+            var paired = results.All(K("full", provider)).FirstOrDefault(m => m.Name.StartsWith(PairedBaselines.WriterPrefix, StringComparison.Ordinal));
+            var writer = paired ?? results.All(RunResults.Key("rawwrite", provider, cmp)).Where(m => m.Name.StartsWith("engine-writer", StringComparison.Ordinal)).MaxBy(m => m.RecordsPerSecond);
+            var fetch = paired is null ? rawFetch : PairedFetch(provider, cmp);
+            var serial = fetch is null || writer is null ? (double?)null : 1 / (1 / fetch.RecordsPerSecond + 1 / writer.RecordsPerSecond);
             var ratio = Divide(ours?.RecordsPerSecond, serial);
             Info(ratios, $"vsFetchThenWrite{provider}", ratio);
             targets.Add(AtLeast($"Full sync vs fetch-then-write (own writer), {name} ({sizeLabel})", ratio, 1.3, Times,
                 Why(K("full", provider), K("rawfetch", "-"), K("rawwrite", provider)) ??
-                $"{ours?.RecordsPerSecond:N0} vs {serial:N0} records/s (fetch {rawFetch?.RecordsPerSecond:N0}/s, then {writer?.Name} {writer?.RecordsPerSecond:N0}/s)"));
+                $"{ours?.RecordsPerSecond:N0} vs {serial:N0} records/s (fetch {fetch?.RecordsPerSecond:N0}/s, then {writer?.Name} {writer?.RecordsPerSecond:N0}/s)"));
         }
 
         ratios.PostgreSql.VsCopyCeiling = Divide(oursPostgres?.RecordsPerSecond, Min(rawFetch?.RecordsPerSecond, copyPostgres?.RecordsPerSecond));
@@ -167,7 +175,7 @@ internal sealed partial class ReportBuilder(BenchProfile profile, RunResults res
         notes.Add("Records = students + teachers read; records/s = records / wall time of the whole sync (plan, history rows, HTTP, writes, deletion step).");
         notes.Add($"Each workload ran in its own worker process after a JIT warm-up of that same code (at least {profile.WarmUpSyncs} syncs of a {profile.WarmUpStudents:N0}-student school and {profile.WarmUpRecords:N0} records, each in a new harness with the trace listener on, so that what runs once a sync is optimized too; not measured); the simulators ran in the parent process on the same 2 cores.");
         notes.Add("Peak RSS = the worker's VmHWM, reset just before the measured operation; it is the sync's memory only, the simulator's is not in it.");
-        notes.Add("Full syncs, raw fetches, raw writes and the service's writer alone are each the best of 5 runs at the compare size and below, of 2 at 1 M (the naive baseline: of 2); every run starts in fresh databases once the JIT has finished optimizing what the set-up ran and the garbage and finalizers it left were collected. A run during which the hypervisor took more than 10 % of the machine's CPU (steal, from /proc/stat) is run again, at most as many extra times as runs asked, and counts only when no run was clean (stealShare and stolenRuns in the JSON). Workers run with the service's GC (workstation, concurrent) and its SQLite settings (synchronous=FULL). The JSON has the run count and the slowest run beside each. A full sync's peak memory is its first run's. The raw-write ceiling is the fastest prepared upsert in one transaction (SQLite: 1, 50 or 500 rows per statement, 500 only at the compare size; PostgreSQL: 100 or 500, or binary COPY, into a stage and merged or straight into the empty table, whichever is fastest: the COPY path is PostgreSQL's ceiling). Fetch-then-write = 1 / (1/raw fetch + 1/the service's own writer alone, best batch size).");
+        notes.Add("Full syncs, raw fetches, raw writes and the service's writer alone are each the best of 5 runs at the compare size and below, of 2 at 1 M (the naive baseline: of 2); every run starts in fresh databases once the JIT has finished optimizing what the set-up ran and the garbage and finalizers it left were collected. A run during which the hypervisor took more than 10 % of the machine's CPU (steal, from /proc/stat) is run again, at most as many extra times as runs asked, and counts only when no run was clean (stealShare and stolenRuns in the JSON). Workers run with the service's GC (workstation, concurrent) and its SQLite settings (synchronous=FULL). The JSON has the run count and the slowest run beside each. A full sync's peak memory is its first run's. The raw-write ceiling is the fastest prepared upsert in one transaction (SQLite: 1, 50 or 500 rows per statement, 500 only at the compare size; PostgreSQL: 100 or 500, or binary COPY, into a stage and merged or straight into the empty table, whichever is fastest: the COPY path is PostgreSQL's ceiling). Fetch-then-write = 1 / (1/raw fetch + 1/the service's own writer alone). At the compare size both are measured in the full sync's own worker, a run of each after every sync run (rows 'in turn with the full sync's runs'; the writer at the batch size a full read hands it: 500 on SQLite, 5,000 on PostgreSQL), and the raw-ceiling ratios take that raw fetch too: the two sides of a ratio come from the same minutes of the shared machine, whose speed drifted by up to a third between workers measured minutes apart. Each provider's workloads run one after the other (SQLite's naive baseline, full syncs, then PostgreSQL's raw writes, naive baseline and full syncs).");
         notes.Add("Full-sync rows run with the change log on (the production default) unless they say otherwise; phase.* in the JSON = summed seconds of the service's trace spans (page fetch and parse, roster write batches, change-log writes) during the sync.");
         notes.Add($"Rate-limited ceiling = {profile.RateLimitPerWindow:N0} requests / {profile.RateLimitWindowSeconds} s × records per page; efficiency = achieved records/s / ceiling.");
 
@@ -207,6 +215,16 @@ internal sealed partial class ReportBuilder(BenchProfile profile, RunResults res
         rows.Add(Row($"District, {profile.DistrictSchools} schools", Sqlite, profile.DistrictStudents, "district", "district"));
         rows.Add(Row("Naive EF Core", Sqlite, cmp, "naive", "naive"));
         rows.Add(Row("Naive EF Core", Postgres, cmp, "naive", "naive"));
+        foreach (var provider in new[] { Sqlite, Postgres })
+        {
+            if (PairedFetch(provider, cmp) is not null)
+            {
+                rows.Add(Row("Raw fetch, in turn with the full sync's runs", provider, cmp, "full", PairedBaselines.FetchName));
+                rows.AddRange(results.All(K("full", provider)).Where(m => m.Name.StartsWith(PairedBaselines.WriterPrefix, StringComparison.Ordinal)).Select(m =>
+                    Row($"Service's own writer alone, in turn with the full sync's runs, batch {m.Name[PairedBaselines.WriterPrefix.Length..]}", provider, cmp, "full", m.Name)));
+            }
+        }
+
         foreach (var size in new[] { cmp }.Concat(profile.ExtraRawSizes))
         {
             rows.Add(Row("Raw fetch (HTTP + JSON, no writes)", "-", size, "rawfetch", "raw-fetch"));
@@ -241,6 +259,9 @@ internal sealed partial class ReportBuilder(BenchProfile profile, RunResults res
             : m.Name.StartsWith("engine-writer", StringComparison.Ordinal) ? $"Service's own writer alone (no HTTP), batch {m.Name["engine-writer-batch".Length..]}"
             : $"Raw write, prepared {m.Extra.GetValueOrDefault("rowsPerStatement"):N0}-row upsert", provider, size, "rawwrite", m.Name));
     }
+
+    /// <summary>The raw fetch measured in turn with the full sync's runs in its worker (<see cref="PairedBaselines"/>), if it was.</summary>
+    private Measurement? PairedFetch(string provider, int size) => Get("full", provider, size, PairedBaselines.FetchName);
 
     private Measurement? BestCopy(int size) =>
         new[] { Get("rawwrite", Postgres, size, "raw-write-copy"), Get("rawwrite", Postgres, size, "raw-write-copy-into") }.OfType<Measurement>()
@@ -287,7 +308,8 @@ internal sealed partial class ReportBuilder(BenchProfile profile, RunResults res
         "district" => $"{m.Extra["schools"]:N0} schools, {m.Extra["maxParallelSchools"]:N0} in parallel",
         "incremental-changed" => $"{m.Extra["usersChanged"]:N0} users changed",
         "naive" => $"SaveChanges every {m.Extra["saveEvery"]:N0}",
-        _ when m.Name.StartsWith("raw-write", StringComparison.Ordinal) || m.Name.StartsWith("engine-writer", StringComparison.Ordinal) =>
+        _ when m.Name.StartsWith("raw-write", StringComparison.Ordinal) || m.Name.StartsWith("engine-writer", StringComparison.Ordinal)
+               || m.Name.StartsWith(PairedBaselines.WriterPrefix, StringComparison.Ordinal) =>
             m.Written is { } w ? $"{w:N0} rows affected" : null,
         _ => m.SyncType,
     };

@@ -65,14 +65,7 @@ internal static class BaselineWorkers
     public static async Task RawFetchAsync(WorkerRequest request, WorkerResult result, WorkerLog log, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        using (var warm = await RawCleverReader.ConnectAsync(request.WarmUpSimulatorUrl, cancellationToken))
-        {
-            while (result.WarmUpRecords < request.WarmUpRecords)
-            {
-                result.WarmUpRecords += await warm.ReadSchoolAsync(warm.District.Schools[0].Id, request.PageSize, cancellationToken);
-            }
-        }
-
+        result.WarmUpRecords = await WarmUpRawFetchAsync(request, cancellationToken);
         result.WarmUpSeconds = watch.Elapsed.TotalSeconds;
         log.Write($"warm-up: {result.WarmUpRecords:N0} records in {result.WarmUpSeconds:F1} s (not measured)");
 
@@ -80,20 +73,37 @@ internal static class BaselineWorkers
         using var reader = await RawCleverReader.ConnectAsync(request.SimulatorUrl, cancellationToken);
         using var adminHttp = new HttpClient();
         var admin = new SimulatorAdminClient(adminHttp, new Uri(request.SimulatorUrl));
-        EngineWorkers.Add(result, log, await BestOf.MeasureAsync(request.Runs, async () =>
+        EngineWorkers.Add(result, log, await BestOf.MeasureAsync(request.Runs, () => RawFetchRunAsync(reader, admin, school, request.PageSize, "raw-fetch", cancellationToken)));
+    }
+
+    /// <summary>Reads the warm-up school over and over with the raw reader until the warm-up's records are read; returns how many.</summary>
+    public static async Task<long> WarmUpRawFetchAsync(WorkerRequest request, CancellationToken cancellationToken)
+    {
+        long records = 0;
+        using var warm = await RawCleverReader.ConnectAsync(request.WarmUpSimulatorUrl, cancellationToken);
+        while (records < request.WarmUpRecords)
         {
-            var before = await admin.GetStatsAsync(cancellationToken);
-            Settle.Now();
-            var stats = ProcessStats.Capture();
-            watch.Restart();
-            var records = await reader.ReadSchoolAsync(school, request.PageSize, cancellationToken);
-            watch.Stop();
-            var statsAfter = ProcessStats.Capture();
-            var after = await admin.GetStatsAsync(cancellationToken);
-            var m = new Measurement { Name = "raw-fetch", Seconds = watch.Elapsed.TotalSeconds, Records = records, Requests = after.DataRequests - before.DataRequests };
-            statsAfter.AddSince(stats, m);
-            return m;
-        }));
+            records += await warm.ReadSchoolAsync(warm.District.Schools[0].Id, request.PageSize, cancellationToken);
+        }
+
+        return records;
+    }
+
+    /// <summary>One timed read of the school's users: HTTP and JSON only, nothing validated or written.</summary>
+    public static async Task<Measurement> RawFetchRunAsync(RawCleverReader reader, SimulatorAdminClient admin, string school, int pageSize, string name,
+        CancellationToken cancellationToken)
+    {
+        var before = await admin.GetStatsAsync(cancellationToken);
+        Settle.Now();
+        var stats = ProcessStats.Capture();
+        var watch = Stopwatch.StartNew();
+        var records = await reader.ReadSchoolAsync(school, pageSize, cancellationToken);
+        watch.Stop();
+        var statsAfter = ProcessStats.Capture();
+        var after = await admin.GetStatsAsync(cancellationToken);
+        var m = new Measurement { Name = name, Seconds = watch.Elapsed.TotalSeconds, Records = records, Requests = after.DataRequests - before.DataRequests };
+        statsAfter.AddSince(stats, m);
+        return m;
     }
 
     public static async Task RawWriteAsync(WorkerRequest request, WorkerResult result, WorkerLog log, CancellationToken cancellationToken)
@@ -147,20 +157,25 @@ internal static class BaselineWorkers
                 await EngineWriterIntoFreshDatabaseAsync(request, request.WarmUpSimulatorUrl, null, warmRows, batchSize, measured: false, cancellationToken);
             }
 
-            EngineWorkers.Add(result, log, await BestOf.MeasureAsync(request.Runs, async () =>
-            {
-                Settle.Now();
-                var stats = ProcessStats.Capture();
-                var (seconds, written) = await EngineWriterIntoFreshDatabaseAsync(request, request.SimulatorUrl, school, rows, batchSize, measured: true, cancellationToken);
-                var m = new Measurement { Name = $"engine-writer-batch{batchSize}", Seconds = seconds, Records = total, Written = written };
-                ProcessStats.Capture().AddSince(stats, m); // includes creating the database, which is not timed
-                m.Extra["batchSize"] = batchSize;
-                return m;
-            }));
+            EngineWorkers.Add(result, log, await BestOf.MeasureAsync(request.Runs,
+                () => EngineWriterRunAsync(request, school, rows, batchSize, $"engine-writer-batch{batchSize}", cancellationToken)));
         }
     }
 
-    private static async Task<(double Seconds, long Written)> EngineWriterIntoFreshDatabaseAsync(WorkerRequest request, string simulatorUrl, string? school,
+    /// <summary>One timed write of <paramref name="rows"/> by the service's own writer into a fresh database of the school.</summary>
+    public static async Task<Measurement> EngineWriterRunAsync(WorkerRequest request, string school, IReadOnlyList<TableRows> rows, int batchSize, string name,
+        CancellationToken cancellationToken)
+    {
+        Settle.Now();
+        var stats = ProcessStats.Capture();
+        var (seconds, written) = await EngineWriterIntoFreshDatabaseAsync(request, request.SimulatorUrl, school, rows, batchSize, measured: true, cancellationToken);
+        var m = new Measurement { Name = name, Seconds = seconds, Records = rows.Sum(t => (long)t.Rows.Count), Written = written };
+        ProcessStats.Capture().AddSince(stats, m); // includes creating the database, which is not timed
+        m.Extra["batchSize"] = batchSize;
+        return m;
+    }
+
+    internal static async Task<(double Seconds, long Written)> EngineWriterIntoFreshDatabaseAsync(WorkerRequest request, string simulatorUrl, string? school,
         IReadOnlyList<TableRows> rows, int batchSize, bool measured, CancellationToken cancellationToken)
     {
         await using var harness = await SyncHarness.StartAsync(EngineWorkers.Settings(request, simulatorUrl), cancellationToken);
@@ -203,7 +218,8 @@ internal static class BaselineWorkers
         return (watch.Elapsed.TotalSeconds, written);
     }
 
-    private static async Task<IReadOnlyList<TableRows>> LoadRowsAsync(string simulatorUrl, string? school, int pageSize, CancellationToken cancellationToken)
+    /// <summary>The school's users as the service maps them, read with the raw reader (not timed).</summary>
+    public static async Task<IReadOnlyList<TableRows>> LoadRowsAsync(string simulatorUrl, string? school, int pageSize, CancellationToken cancellationToken)
     {
         using var reader = await RawCleverReader.ConnectAsync(simulatorUrl, cancellationToken);
         school ??= reader.District.Schools[0].Id;

@@ -19,7 +19,7 @@ internal static class EngineWorkers
         SyncHarness? harness = null;
         try
         {
-            var full = await BestOf.MeasureAsync(request.Runs, async () =>
+            async Task<Measurement> SyncRunAsync()
             {
                 if (harness is not null)
                 {
@@ -29,7 +29,11 @@ internal static class EngineWorkers
                 harness = await SyncHarness.StartAsync(Settings(request, request.SimulatorUrl), cancellationToken);
                 await harness.OnboardAsync([school], cancellationToken);
                 return await MeasureSyncAsync("full", harness, school, memory: true, cancellationToken);
-            }, memoryOfFirst: true);
+            }
+
+            var full = request.PairedWriterBatchSize > 0
+                ? await PairedBaselines.MeasureAsync(request, school, SyncRunAsync, result, log, cancellationToken)
+                : await BestOf.MeasureAsync(request.Runs, SyncRunAsync, memoryOfFirst: true);
             Add(result, log, full);
             if (request.Incremental)
             {
