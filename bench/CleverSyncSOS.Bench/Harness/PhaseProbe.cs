@@ -12,7 +12,7 @@ namespace CleverSyncSOS.Bench.Harness;
 /// </summary>
 public sealed class PhaseProbe : IDisposable
 {
-    private static readonly string[] Phases = ["CleverPageFetch", "WriteBatch", "ChangeLogWrite", "CommitSchool", "CloseSchool"];
+    private static readonly string[] Phases = ["SchoolSync", "CleverPageFetch", "WriteBatch", "ChangeLogWrite", "CommitSchool", "CloseSchool"];
     private readonly ConcurrentDictionary<string, PhaseSpans> _phases = new(StringComparer.Ordinal);
     private readonly DateTime _started = DateTime.UtcNow;
     private readonly ActivityListener _listener;

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CleverSyncSOS.Persistence;
@@ -16,7 +17,8 @@ namespace CleverSyncSOS.Persistence;
 /// file first takes an operating-system lock on a sidecar file (<c>&lt;database&gt;-migration-lock</c>, beside SQLite's own -wal and -journal files), which the
 /// kernel releases when its process dies; whoever holds that lock knows a lock row in the database is stale and
 /// removes it. PostgreSQL and SQL Server take session locks that end with the connection, so they go straight to EF
-/// Core. A database already current is not migrated at all, nor locked, nor written.
+/// Core, except that a PostgreSQL database already current is only read (EF Core would lock its history table and commit).
+/// A database already current is not migrated at all, nor locked, nor written.
 /// </remarks>
 public static partial class DatabaseMigrator
 {
@@ -30,6 +32,20 @@ public static partial class DatabaseMigrator
 
     public static async Task MigrateAsync(DbContext db, ILogger logger, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
     {
+        if (db.Database.IsNpgsql())
+        {
+            // EF Core's Migrate creates the history table if it is missing, locks it exclusively and commits, even when
+            // nothing is pending: on every school's first sync in a process, a round trip and a commit before reading,
+            // and a wait behind anyone reading the table. A current database is only read.
+            if (!await db.GetService<IRelationalDatabaseCreator>().ExistsAsync(cancellationToken)
+                || await HasPendingMigrationsAsync(db, PostgresTableExistsAsync, cancellationToken))
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+
+            return;
+        }
+
         if (!db.Database.IsSqlite() || SqliteFileOf(db) is not { } file)
         {
             await db.Database.MigrateAsync(cancellationToken);
@@ -38,7 +54,8 @@ public static partial class DatabaseMigrator
 
         // Every school sync comes through here: a database that is current and holds no lock row is only read (no
         // sidecar lock taken, nothing written). Anything to write (a migration, a stale row) is done under the lock.
-        var pending = await HasPendingMigrationsAsync(db, file, cancellationToken);
+        // Without a file everything is pending, and opening a connection to find out would create it here.
+        var pending = File.Exists(file) ? await HasPendingMigrationsAsync(db, SqliteTableExistsAsync, cancellationToken) : db.Database.GetMigrations().Any();
         if (!pending && !await HasLockRowAsync(db, file, cancellationToken))
         {
             return;
@@ -58,18 +75,18 @@ public static partial class DatabaseMigrator
     }
 
     /// <summary>
-    /// Whether the SQLite database lacks one of the context's migrations, read with plain commands: EF Core's own
+    /// Whether the (existing) database lacks one of the context's migrations, read with plain commands: EF Core's own
     /// <c>GetPendingMigrationsAsync</c> builds a model of the history table (and <c>SqlQuery</c> one of its result)
     /// afresh for every context, hundreds of methods of convention code that every school's first sync in a process
     /// would run before reading anything.
     /// </summary>
-    private static async Task<bool> HasPendingMigrationsAsync(DbContext db, string file, CancellationToken cancellationToken)
+    private static async Task<bool> HasPendingMigrationsAsync(DbContext db, Func<DbContext, string, CancellationToken, Task<bool>> tableExistsAsync,
+        CancellationToken cancellationToken)
     {
         var known = db.Database.GetMigrations().ToList();
-        if (known.Count == 0 || !File.Exists(file))
+        if (known.Count == 0)
         {
-            // No file: everything is pending, and opening a connection to find out would create it here.
-            return known.Count > 0;
+            return false;
         }
 
         var history = db.GetService<IDbContextOptions>().Extensions.OfType<RelationalOptionsExtension>().FirstOrDefault()?.MigrationsHistoryTableName
@@ -78,10 +95,10 @@ public static partial class DatabaseMigrator
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            if (await TableExistsAsync(db, history, cancellationToken))
+            if (await tableExistsAsync(db, history, cancellationToken))
             {
                 await using var read = db.Database.GetDbConnection().CreateCommand();
-                read.CommandText = $"SELECT \"MigrationId\" FROM \"{history.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+                read.CommandText = $"SELECT \"MigrationId\" FROM {Quote(history)}";
                 await using var rows = await read.ExecuteReaderAsync(cancellationToken);
                 while (await rows.ReadAsync(cancellationToken))
                 {
@@ -97,13 +114,22 @@ public static partial class DatabaseMigrator
         return known.Exists(m => !applied.Contains(m));
     }
 
-    private static async Task<bool> TableExistsAsync(DbContext db, string table, CancellationToken cancellationToken)
+    private static string Quote(string name) => $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+
+    private static Task<bool> SqliteTableExistsAsync(DbContext db, string table, CancellationToken cancellationToken) =>
+        ExistsAsync(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name", "$name", table, cancellationToken);
+
+    /// <summary>On PostgreSQL, where the schema search path finds the table (as EF Core's unqualified history table).</summary>
+    private static Task<bool> PostgresTableExistsAsync(DbContext db, string table, CancellationToken cancellationToken) =>
+        ExistsAsync(db, "SELECT COUNT(*) FROM (SELECT to_regclass(@name) AS t) AS r WHERE t IS NOT NULL", "name", Quote(table), cancellationToken);
+
+    private static async Task<bool> ExistsAsync(DbContext db, string sql, string parameter, string value, CancellationToken cancellationToken)
     {
         await using var probe = db.Database.GetDbConnection().CreateCommand();
-        probe.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name";
+        probe.CommandText = sql;
         var name = probe.CreateParameter();
-        name.ParameterName = "$name";
-        name.Value = table;
+        name.ParameterName = parameter;
+        name.Value = value;
         probe.Parameters.Add(name);
         return Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
@@ -124,7 +150,7 @@ public static partial class DatabaseMigrator
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            if (!await TableExistsAsync(db, EfLockTable, cancellationToken))
+            if (!await SqliteTableExistsAsync(db, EfLockTable, cancellationToken))
             {
                 return false;
             }
