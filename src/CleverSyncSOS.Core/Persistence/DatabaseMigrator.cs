@@ -17,8 +17,8 @@ namespace CleverSyncSOS.Persistence;
 /// file first takes an operating-system lock on a sidecar file (<c>&lt;database&gt;-migration-lock</c>, beside SQLite's own -wal and -journal files), which the
 /// kernel releases when its process dies; whoever holds that lock knows a lock row in the database is stale and
 /// removes it. PostgreSQL and SQL Server take session locks that end with the connection, so they go straight to EF
-/// Core, except that a PostgreSQL database already current is only read (EF Core would lock its history table and commit).
-/// A database already current is not migrated at all, nor locked, nor written.
+/// Core when something is to be done. On SQLite and PostgreSQL a database already current is not migrated at all, nor
+/// locked, nor written (on PostgreSQL EF Core would lock its history table exclusively and commit even then).
 /// </remarks>
 public static partial class DatabaseMigrator
 {
