@@ -69,7 +69,7 @@ internal sealed partial class ReportBuilder(BenchProfile profile, RunResults res
         // the rawwrite worker and the rawfetch worker's fetch.
         foreach (var (provider, ours, name) in new[] { (Sqlite, oursSqlite, "SQLite"), (Postgres, oursPostgres, "PostgreSQL") })
         {
-            var paired = results.All(K("full", provider)).FirstOrDefault(m => m.Name.StartsWith(PairedBaselines.WriterPrefix, StringComparison.Ordinal));
+            var paired = PairedWriters(provider).FirstOrDefault();
             var writer = paired ?? results.All(RunResults.Key("rawwrite", provider, cmp)).Where(m => m.Name.StartsWith("engine-writer", StringComparison.Ordinal)).MaxBy(m => m.RecordsPerSecond);
             var fetch = paired is null ? rawFetch : PairedFetch(provider, cmp);
             var serial = fetch is null || writer is null ? (double?)null : 1 / (1 / fetch.RecordsPerSecond + 1 / writer.RecordsPerSecond);
@@ -220,7 +220,7 @@ internal sealed partial class ReportBuilder(BenchProfile profile, RunResults res
             if (PairedFetch(provider, cmp) is not null)
             {
                 rows.Add(Row("Raw fetch, in turn with the full sync's runs", provider, cmp, "full", PairedBaselines.FetchName));
-                rows.AddRange(results.All(K("full", provider)).Where(m => m.Name.StartsWith(PairedBaselines.WriterPrefix, StringComparison.Ordinal)).Select(m =>
+                rows.AddRange(PairedWriters(provider).Select(m =>
                     Row($"Service's own writer alone, in turn with the full sync's runs, batch {m.Name[PairedBaselines.WriterPrefix.Length..]}", provider, cmp, "full", m.Name)));
             }
         }
@@ -262,6 +262,10 @@ internal sealed partial class ReportBuilder(BenchProfile profile, RunResults res
 
     /// <summary>The raw fetch measured in turn with the full sync's runs in its worker (<see cref="PairedBaselines"/>), if it was.</summary>
     private Measurement? PairedFetch(string provider, int size) => Get("full", provider, size, PairedBaselines.FetchName);
+
+    /// <summary>The service's writer alone measured in turn with the full sync's runs at the compare size, if it was.</summary>
+    private IEnumerable<Measurement> PairedWriters(string provider) =>
+        results.All(K("full", provider)).Where(m => m.Name.StartsWith(PairedBaselines.WriterPrefix, StringComparison.Ordinal));
 
     private Measurement? BestCopy(int size) =>
         new[] { Get("rawwrite", Postgres, size, "raw-write-copy"), Get("rawwrite", Postgres, size, "raw-write-copy-into") }.OfType<Measurement>()

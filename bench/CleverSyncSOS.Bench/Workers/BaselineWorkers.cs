@@ -121,8 +121,7 @@ internal static class BaselineWorkers
         // run): the ADO.NET path is short, it needs far less warming than HTTP and JSON, but more than one small school.
         var watch = Stopwatch.StartNew();
         var warmRows = await LoadRowsAsync(request.WarmUpSimulatorUrl, null, request.PageSize, cancellationToken);
-        var warmRounds = (int)Math.Ceiling(request.WarmUpRecords / 10.0 / Math.Max(1, warmRows.Sum(t => (long)t.Rows.Count)));
-        for (var round = 0; round < warmRounds; round++)
+        for (var round = 0; round < WarmUpWriteRounds(request, warmRows); round++)
         {
             foreach (var (method, rowsPerStatement) in methods)
             {
@@ -152,13 +151,25 @@ internal static class BaselineWorkers
 
         foreach (var batchSize in request.EngineWriterBatchSizes)
         {
-            for (var round = 0; round < warmRounds; round++)
-            {
-                await EngineWriterIntoFreshDatabaseAsync(request, request.WarmUpSimulatorUrl, null, warmRows, batchSize, measured: false, cancellationToken);
-            }
-
+            await WarmUpEngineWriterAsync(request, warmRows, batchSize, cancellationToken);
             EngineWorkers.Add(result, log, await BestOf.MeasureAsync(request.Runs,
                 () => EngineWriterRunAsync(request, school, rows, batchSize, $"engine-writer-batch{batchSize}", cancellationToken)));
+        }
+    }
+
+    /// <summary>
+    /// How many times a writer writes the warm-up school's <paramref name="warmRows"/> before it is measured: until it has
+    /// written a tenth of the warm-up records (100 000 rows in a full run).
+    /// </summary>
+    private static int WarmUpWriteRounds(WorkerRequest request, IReadOnlyList<TableRows> warmRows) =>
+        (int)Math.Ceiling(request.WarmUpRecords / 10.0 / Math.Max(1, warmRows.Sum(t => (long)t.Rows.Count)));
+
+    /// <summary>The service's writer at <paramref name="batchSize"/> writes the warm-up school's rows into throwaway databases (not measured).</summary>
+    public static async Task WarmUpEngineWriterAsync(WorkerRequest request, IReadOnlyList<TableRows> warmRows, int batchSize, CancellationToken cancellationToken)
+    {
+        for (var round = 0; round < WarmUpWriteRounds(request, warmRows); round++)
+        {
+            await EngineWriterIntoFreshDatabaseAsync(request, request.WarmUpSimulatorUrl, null, warmRows, batchSize, measured: false, cancellationToken);
         }
     }
 
@@ -175,7 +186,7 @@ internal static class BaselineWorkers
         return m;
     }
 
-    internal static async Task<(double Seconds, long Written)> EngineWriterIntoFreshDatabaseAsync(WorkerRequest request, string simulatorUrl, string? school,
+    private static async Task<(double Seconds, long Written)> EngineWriterIntoFreshDatabaseAsync(WorkerRequest request, string simulatorUrl, string? school,
         IReadOnlyList<TableRows> rows, int batchSize, bool measured, CancellationToken cancellationToken)
     {
         await using var harness = await SyncHarness.StartAsync(EngineWorkers.Settings(request, simulatorUrl), cancellationToken);

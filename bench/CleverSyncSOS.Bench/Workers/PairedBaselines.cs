@@ -7,7 +7,7 @@ namespace CleverSyncSOS.Bench.Workers;
 /// <summary>
 /// The full sync's fetch-then-write baseline measured beside it: in the sync's own worker, a raw fetch of the school
 /// and a write of its rows by the service's writer alone after every sync run. Measured in separate workers minutes
-/// apart, the two sides of the ratio swung by a fifth with the virtual machine's speed (baselines near their best at
+/// apart, the two sides of the ratio moved by up to a third with the virtual machine's speed (baselines near their best at
 /// the start of a run, the syncs slower near its end, or the other way round); run in turn, each side's best comes
 /// from the same minutes. The separate rawfetch and rawwrite workers still give the table's baselines and ceilings.
 /// </summary>
@@ -49,15 +49,9 @@ internal static class PairedBaselines
             {
                 if (!writerWarm)
                 {
-                    // As the rawwrite worker warms its writer: a tenth of the warm-up records through the same code.
+                    // As the rawwrite worker warms its writer.
                     var warmRows = await BaselineWorkers.LoadRowsAsync(request.WarmUpSimulatorUrl, null, request.PageSize, cancellationToken);
-                    var rounds = (int)Math.Ceiling(request.WarmUpRecords / 10.0 / Math.Max(1, warmRows.Sum(t => (long)t.Rows.Count)));
-                    for (var round = 0; round < rounds; round++)
-                    {
-                        await BaselineWorkers.EngineWriterIntoFreshDatabaseAsync(request, request.WarmUpSimulatorUrl, null, warmRows, batchSize, measured: false,
-                            cancellationToken);
-                    }
-
+                    await BaselineWorkers.WarmUpEngineWriterAsync(request, warmRows, batchSize, cancellationToken);
                     writerWarm = true;
                 }
 
