@@ -1,7 +1,9 @@
 using Deque.AxeCore.Playwright;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using CleverSyncSOS.Tests.Infrastructure;
 using CleverSyncSOS.Tests.OperatorConsole;
+using static Microsoft.Playwright.Assertions;
 
 namespace CleverSyncSOS.Console.Tests;
 
@@ -58,8 +60,37 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(ConsoleSite.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/");
+        await ArrivedAsync(page, "/", $"sign-in-of-{email}");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
         return page;
+    }
+
+    /// <summary>
+    /// Waits until the page has navigated to <paramref name="path"/> (or a path it matches). Only the navigation's commit
+    /// is waited for, not the browser's load event: headless chromium on a loaded two-core runner has three times left
+    /// the load event of a page that had arrived (and whose network had gone idle) unreported for 30 s. What the test
+    /// needs of the page is asserted next with Playwright's retrying assertions. On a timeout a screenshot is saved and
+    /// the message says where the page was.
+    /// </summary>
+    public static Task ArrivedAsync(IPage page, string path, string name, float timeout = 30_000) =>
+        ArrivedAsync(page, p => p == path, path, name, timeout);
+
+    public static Task ArrivedAsync(IPage page, Regex path, string name, float timeout = 30_000) =>
+        ArrivedAsync(page, path.IsMatch, path.ToString(), name, timeout);
+
+    private static async Task ArrivedAsync(IPage page, Func<string, bool> matches, string expected, string name, float timeout)
+    {
+        try
+        {
+            await page.WaitForURLAsync(u => matches(new Uri(u).AbsolutePath), new() { WaitUntil = WaitUntilState.Commit, Timeout = timeout });
+        }
+        catch (TimeoutException e)
+        {
+            Directory.CreateDirectory(ScreenshotDirectory);
+            var screenshot = Path.Combine(ScreenshotDirectory, $"failed-{name}.png");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+            throw new TimeoutException($"{name}: the page did not arrive at {expected} within {timeout / 1000} s; it is at {page.Url} (screenshot {screenshot}).", e);
+        }
     }
 
     /// <summary>Saves a full-page screenshot and fails on any serious or critical accessibility violation of the page.</summary>

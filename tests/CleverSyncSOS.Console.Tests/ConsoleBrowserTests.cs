@@ -74,7 +74,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser) : IClass
         // The first challenge fetches the issuer's discovery document and keys: slow on a loaded two-core machine.
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in with Clever" }).ClickAsync(new() { Timeout = 90_000 });
 
-        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/", new() { Timeout = 90_000 });
+        await ConsoleBrowser.ArrivedAsync(page, "/", "sign-in-with-clever", timeout: 90_000);
         await Expect(page.Locator("header .who")).ToContainTextAsync("it@second.example (Operator)");
         await Expect(page.Locator("tbody tr[data-school]")).ToHaveCountAsync(Site.Second.Schools.Count);
         await Expect(page.Locator("main")).Not.ToContainTextAsync(Site.First.Name);
@@ -97,7 +97,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser) : IClass
         try
         {
             await page.GetByRole(AriaRole.Button, new() { Name = "Sync now" }).ClickAsync();
-            await page.WaitForURLAsync(RunUrl());
+            await ConsoleBrowser.ArrivedAsync(page, RunUrl(), "sync-now");
             var section = page.Locator($"section[data-school='{school.Id}']");
             await Expect(section.Locator("[data-progress]")).ToHaveTextAsync(ProgressPattern(), new() { Timeout = 30_000 });
             await ConsoleBrowser.CheckPageAsync(page, "run-live");
@@ -164,7 +164,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser) : IClass
         var page = await browser.SignedInAsync(ConsoleSite.Operator);
         await page.GotoAsync($"/schools/{school.Id}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Full sync" }).ClickAsync();
-        await page.WaitForURLAsync(RunUrl());
+        await ConsoleBrowser.ArrivedAsync(page, RunUrl(), "full-sync");
         await Expect(page.Locator($"section[data-school='{school.Id}'] [data-status]")).ToHaveTextAsync("Partial", new() { Timeout = 60_000 });
 
         await page.GotoAsync($"/schools/{school.Id}");
@@ -175,7 +175,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowser browser) : IClass
         await ConsoleBrowser.CheckPageAsync(page, "school-held");
 
         await held.GetByRole(AriaRole.Button, new() { Name = "Approve deletion and run full sync" }).ClickAsync();
-        await page.WaitForURLAsync(RunUrl());
+        await ConsoleBrowser.ArrivedAsync(page, RunUrl(), "approve-deletion");
         await Expect(page.Locator($"section[data-school='{school.Id}'] [data-status]")).ToHaveTextAsync("Success", new() { Timeout = 60_000 });
 
         await page.GotoAsync($"/schools/{school.Id}");
