@@ -33,23 +33,35 @@ public sealed class SchoolDatabases(IOptions<DatabaseOptions> options, ISecretSt
     /// </summary>
     public async Task<SchoolDbContext> OpenAsync(School school, CancellationToken cancellationToken, bool migrate = true)
     {
-        var db = new SchoolDbContext(BuildOptions(await ConnectionStringAsync(school, cancellationToken, create: migrate)));
-        if (migrate && !_migrated.ContainsKey(school.CleverSchoolId))
+        var db = await ContextAsync(school, cancellationToken, create: migrate);
+        try
         {
-            try
-            {
-                await EnsureCurrentAsync(school, db, cancellationToken);
-            }
-            catch
-            {
-                await db.DisposeAsync();
-                throw;
-            }
-
-            _migrated[school.CleverSchoolId] = true;
+            await PrepareAsync(school, db, migrate, cancellationToken);
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
         }
 
         return db;
+    }
+
+    /// <summary>
+    /// The school's context before its database is touched: its model is known, nothing is connected or checked yet
+    /// (<see cref="PrepareAsync"/> does that). With <paramref name="create"/> false a missing SQLite file stays missing.
+    /// </summary>
+    public async Task<SchoolDbContext> ContextAsync(School school, CancellationToken cancellationToken, bool create = true) =>
+        new(BuildOptions(await ConnectionStringAsync(school, cancellationToken, create)));
+
+    /// <summary>The migration check of <see cref="OpenAsync"/> on a context from <see cref="ContextAsync"/> (once per school and process).</summary>
+    public async Task PrepareAsync(School school, SchoolDbContext db, bool migrate, CancellationToken cancellationToken)
+    {
+        if (migrate && !_migrated.ContainsKey(school.CleverSchoolId))
+        {
+            await EnsureCurrentAsync(school, db, cancellationToken);
+            _migrated[school.CleverSchoolId] = true;
+        }
     }
 
     /// <summary>

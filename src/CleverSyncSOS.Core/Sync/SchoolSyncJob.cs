@@ -9,6 +9,7 @@ using CleverSyncSOS.Sync.Changes;
 using CleverSyncSOS.Sync.Entities;
 using CleverSyncSOS.Sync.Events;
 using CleverSyncSOS.Sync.Planning;
+using CleverSyncSOS.Sync.Writing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -125,8 +126,35 @@ public sealed partial class SchoolSyncJob(
             return (entities.Select(e => new EntitySyncOutcome(e.EntityType, SyncType.Incremental)).ToList(), events.Cursor);
         }
 
-        await using var transaction = await SchoolTransaction.OpenAsync(await schoolDatabases.OpenAsync(target.School, cancellationToken, migrate: !request.DryRun),
-            schoolDatabases.Provider, sync.BatchSize, time.GetUtcNow().UtcDateTime, cancellationToken, sync.PostgreSqlCopyMinRows);
+        // Taken before a complete read, so a change made while the read runs is picked up by the next incremental sync.
+        var cursor = events.Pending is null && events.Cursor is null && sync.UseEvents
+            ? await feeds.LatestEventIdAsync(request.RunId, target, entities, eventReader, cancellationToken)
+            : events.Cursor;
+
+        // A complete read asks Clever for its first pages before the school's database is opened (a new connection, its
+        // sign-in, the migration check), so the two overlap; the first batch is written once both are ready.
+        var dialect = SqlDialect.For(schoolDatabases.Provider, sync.PostgreSqlCopyMinRows);
+        var db = await schoolDatabases.ContextAsync(target.School, cancellationToken, create: !request.DryRun);
+        FullRead? read = null;
+        try
+        {
+            read = events.Pending is null ? fullSync.StartReading(target, entities, db.Model, dialect, cancellationToken) : null;
+            await schoolDatabases.PrepareAsync(target.School, db, migrate: !request.DryRun, cancellationToken);
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            if (read is not null)
+            {
+                await read.DisposeAsync();
+            }
+
+            throw;
+        }
+
+        await using var reading = read;
+        await using var transaction = await SchoolTransaction.OpenAsync(db, schoolDatabases.Provider, sync.BatchSize, time.GetUtcNow().UtcDateTime,
+            cancellationToken, sync.PostgreSqlCopyMinRows);
 
         // The change log is written in the run's transaction (a rolled-back run logs nothing); a restart needs a new writer.
         ChangeLogWriter? changeLog = null;
@@ -150,7 +178,16 @@ public sealed partial class SchoolSyncJob(
 
         try
         {
-            return await RunStepsAsync(transaction, ModeAsync, target, request, events, entities, progress, cancellationToken);
+            if (events.Pending is { } pending)
+            {
+                var applied = await eventSync.ApplyAsync(transaction, target, entities, pending, await ModeAsync(), progress, cancellationToken);
+                await CommitAsync(transaction, request, cancellationToken);
+                return (applied, cursor);
+            }
+
+            var outcomes = await fullSync.RunAsync(transaction, read!, target, events.SyncType, await ModeAsync(), progress, cancellationToken);
+            await CommitAsync(transaction, request, cancellationToken);
+            return (outcomes, cursor);
         }
         finally
         {
@@ -159,25 +196,6 @@ public sealed partial class SchoolSyncJob(
                 await changeLog.DisposeAsync();
             }
         }
-    }
-
-    private async Task<(IReadOnlyList<EntitySyncOutcome> Outcomes, string? Cursor)> RunStepsAsync(SchoolTransaction transaction, Func<Task<ApplyMode>> modeAsync,
-        SchoolSyncTarget target, SyncRequest request, SchoolEvents events, IReadOnlyList<SyncEntity> entities, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
-    {
-        if (events.Pending is { } pending)
-        {
-            var outcomes = await eventSync.ApplyAsync(transaction, target, entities, pending, await modeAsync(), progress, cancellationToken);
-            await CommitAsync(transaction, request, cancellationToken);
-            return (outcomes, events.Cursor);
-        }
-
-        // Taken before the read, so a change made while the read runs is picked up by the next incremental sync.
-        var newCursor = events.Cursor ?? (options.Value.UseEvents
-            ? await feeds.LatestEventIdAsync(request.RunId, target, entities, eventReader, cancellationToken)
-            : null);
-        var results = await fullSync.RunAsync(transaction, target, entities, events.SyncType, await modeAsync(), progress, cancellationToken);
-        await CommitAsync(transaction, request, cancellationToken);
-        return (results, newCursor);
     }
 
     /// <summary>

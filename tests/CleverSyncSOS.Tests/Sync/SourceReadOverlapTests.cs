@@ -5,6 +5,8 @@ using CleverSyncSOS.Persistence.Session;
 using CleverSyncSOS.Simulator;
 using CleverSyncSOS.Sync;
 using CleverSyncSOS.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace CleverSyncSOS.Tests.Sync;
 
@@ -97,5 +99,81 @@ public sealed class SourceReadOverlapTests
         Assert.True(failed >= 0, string.Join("\n", data));
         Assert.All(data.Skip(failed), p => Assert.Equal(data[failed], p));
         Assert.True(data.Count - failed > 1, "the failed page was not retried");
+    }
+
+    /// <summary>
+    /// A full read asks Clever for its first page while the school's database is still being opened; when the opening
+    /// fails, the run stops that read before it ends (a read left running would go on asking Clever for a run that is over).
+    /// </summary>
+    [Fact]
+    public async Task The_first_page_is_asked_for_while_the_database_opens_and_a_database_that_fails_to_open_stops_the_read()
+    {
+        if (TestDatabases.PostgresServer is null)
+        {
+            return; // PostgreSQL only (a table lock holds the opening); CI always names a server (TestDatabases).
+        }
+
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var abandoned = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var env = await SyncTestEnvironment.StartAsync(SyncTestEnvironment.SmallDistrict(students: 300, schools: 1),
+            provider: DatabaseProvider.PostgreSql, behindProxy: true);
+        env.Proxy!.Rewrite = async (context, _) =>
+        {
+            var query = context.Request.QueryString.Value ?? "";
+            if (!query.Contains("role=student", StringComparison.Ordinal) || query.Contains("starting_after=", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            // The first student page is held unanswered: only the end of the sync's read lets its client go.
+            asked.TrySetResult();
+            abandoned.TrySetResult(await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted).ContinueWith(t => t.IsCanceled));
+            return true;
+        };
+        await env.OnboardAsync();
+        var school = await env.SchoolAsync(env.District.Schools[0].Id);
+        var connectionString = await env.Services.GetRequiredService<SchoolDatabases>().ConnectionStringAsync(school, CancellationToken.None);
+
+        // Before it writes, the sync counts what the school's tables hold, so its opening waits while this transaction holds
+        // the students' table (onboarding already did the migration check this process would do first).
+        await using (var holder = new NpgsqlConnection(connectionString))
+        {
+            await holder.OpenAsync();
+            await using var hold = await holder.BeginTransactionAsync();
+            await using (var lockTable = new NpgsqlCommand("LOCK TABLE \"Students\" IN ACCESS EXCLUSIVE MODE", holder, hold))
+            {
+                await lockTable.ExecuteNonQueryAsync();
+            }
+
+            var run = env.SyncAsync();
+            await asked.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.False(run.IsCompleted);
+
+            // The sync's connection comes to wait for the table; the database then fails it (the connection is ended, as
+            // by a restarting server).
+            // (Watched from a connection of its own: a transaction sees one snapshot of pg_stat_activity.)
+            await using var watcher = new NpgsqlConnection(connectionString);
+            await watcher.OpenAsync();
+            await using (var terminate = new NpgsqlCommand(
+                             "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", watcher))
+            {
+                using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                while ((long)(await terminate.ExecuteScalarAsync(patience.Token))! == 0)
+                {
+                    await Task.Delay(20, patience.Token);
+                }
+            }
+
+            var result = Assert.Single(await run);
+            Assert.Equal(SyncStatus.Failed, result.Status);
+            Assert.Contains("Nothing was changed", result.Error);
+            Assert.True(await abandoned.Task.WaitAsync(TimeSpan.FromSeconds(60)), "the held student page was still awaited after the run ended");
+        }
+
+        Assert.Single(env.Proxy.Requests, r => r.PathAndQuery.Contains("role=student", StringComparison.Ordinal));
+        env.Proxy.Rewrite = null;
+        Assert.Equal(SyncStatus.Success, Assert.Single(await env.SyncAsync()).Status);
+        using var reader = env.Reader();
+        RosterAssert.StudentsEqual(await reader.GetSchoolUsersAsync(school.CleverSchoolId, "student"), await env.StudentsAsync(school.CleverSchoolId), school.Name);
     }
 }

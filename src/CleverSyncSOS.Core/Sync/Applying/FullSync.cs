@@ -3,6 +3,8 @@ using CleverSyncSOS.Clever;
 using CleverSyncSOS.Persistence.Session;
 using CleverSyncSOS.Sync.Entities;
 using CleverSyncSOS.Sync.Reading;
+using CleverSyncSOS.Sync.Writing;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,34 +18,84 @@ namespace CleverSyncSOS.Sync.Applying;
 /// </summary>
 public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> options, IOptions<CleverApiOptions> apiOptions, ILogger<FullSync> logger)
 {
-    public async Task<IReadOnlyList<EntitySyncOutcome>> RunAsync(SchoolTransaction transaction, SchoolSyncTarget target, IReadOnlyList<SyncEntity> entities,
+    /// <summary>
+    /// Starts reading every source of <paramref name="entities"/> for a complete read of the school; nothing is written
+    /// until <see cref="RunAsync"/>. Readers turn pages into validated batches (checked against <paramref name="model"/>'s
+    /// columns, in batches sized for <paramref name="dialect"/>) with up to two pages of records waiting, so the run goes at
+    /// the pace of the slower of reading and writing, in bounded memory. Up to <see cref="SyncOptions.SourcesReadAtOnce"/>
+    /// sources are read at once (a source's pages can only follow one another, each page's cursor being the last id of the
+    /// one before, so a second source is the only way to have two pages coming); each further source starts when the one
+    /// that many places before it has read its last page.
+    /// </summary>
+    public FullRead StartReading(SchoolSyncTarget target, IReadOnlyList<SyncEntity> entities, IModel model, SqlDialect dialect, CancellationToken cancellationToken)
+    {
+        var batchSize = dialect.FullReadBatchSize(options.Value.BatchSize);
+        var pending = 2 * (int)Math.Ceiling((double)apiOptions.Value.PageSize / batchSize) + 1;
+        var atOnce = options.Value.SourcesReadAtOnce;
+        var scope = new ReadScope(target.District.CleverDistrictId, target.School.CleverSchoolId);
+        var parents = entities.Where(e => e.Parent is not null).Select(e => e.Parent!.Source).ToHashSet();
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reads = new List<SourceRead>();
+        foreach (var source in entities.GroupBy(e => e.Source))
+        {
+            var turn = reads.Count >= atOnce ? reads[^atOnce].Reading : Task.CompletedTask;
+            var tables = source.Select(e => (e, e.Map(model))).ToList();
+            var batches = Channel.CreateBounded<ReadBatch>(new BoundedChannelOptions(pending) { SingleReader = true, SingleWriter = true });
+            var reading = ReadAfterAsync(turn, source.Key, tables, scope, target, parents.Contains(source.Key), batchSize, batches.Writer, stop.Token);
+            reads.Add(new SourceRead(source.Key, [.. source], batches.Reader, reading));
+        }
+
+        return new FullRead(entities, reads, stop);
+    }
+
+    /// <summary>Reads one source into its channel once <paramref name="turn"/> (a source read before it) has read its last page.</summary>
+    private Task<SourceReadResult> ReadAfterAsync(Task turn, CleverSource source, IReadOnlyList<(SyncEntity Entity, RosterTableMap Map)> tables, ReadScope scope,
+        SchoolSyncTarget target, bool collectIds, int batchSize, ChannelWriter<ReadBatch> batches, CancellationToken stopReading) =>
+        Task.Run(async () =>
+        {
+            try
+            {
+                await turn;
+            }
+            catch (Exception ex)
+            {
+                // The source before failed or was stopped: this one is never read, and nobody waits on its channel in vain.
+                batches.TryComplete(ex);
+                throw;
+            }
+
+            return await reader.ReadAsync(source, tables, scope, target.Credentials, batchSize, batches, collectIds, stopReading);
+        }, CancellationToken.None);
+
+    /// <summary>
+    /// Writes what <paramref name="read"/> reads into the school's tables and, only once every source was read to its last
+    /// page, removes what Clever no longer has (unless the mass-deletion guard holds it).
+    /// </summary>
+    public async Task<IReadOnlyList<EntitySyncOutcome>> RunAsync(SchoolTransaction transaction, FullRead read, SchoolSyncTarget target,
         SyncType syncType, ApplyMode mode, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        var tables = new List<EntityTable>(entities.Count);
+        var tables = new List<EntityTable>(read.Entities.Count);
         try
         {
-            foreach (var entity in entities)
+            foreach (var entity in read.Entities)
             {
                 tables.Add(await EntityTable.OpenAsync(entity, transaction, mode, cancellationToken));
             }
 
-            var scope = new ReadScope(target.District.CleverDistrictId, target.School.CleverSchoolId);
-            var parents = entities.Where(e => e.Parent is not null).Select(e => e.Parent!.Source).ToHashSet();
             var readIds = new Dictionary<CleverSource, IReadOnlySet<string>>();
             var unreadable = new HashSet<CleverSource>();
-            foreach (var (source, result) in await ReadSourcesAsync(tables, scope, target, parents, transaction.Dialect.FullReadBatchSize(options.Value.BatchSize),
-                         progress, cancellationToken))
+            foreach (var (source, sourceTables, result) in await WriteSourcesAsync(read, tables, target, progress, cancellationToken))
             {
-                readIds[source.Key] = result.RecordIds;
+                readIds[source] = result.RecordIds;
                 if (result.Malformed > 0)
                 {
-                    unreadable.Add(source.Key);
+                    unreadable.Add(source);
                 }
 
                 // A record without a usable id may be any of the rows not seen: none of them is deleted this run.
                 if (result.Unidentified > 0)
                 {
-                    foreach (var table in source)
+                    foreach (var table in sourceTables)
                     {
                         table.Hold($"{result.Unidentified} {table.Entity.Plural} came without a usable id, so no {table.Entity.Plural} were deleted this run.");
                     }
@@ -70,6 +122,12 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
 
             return outcomes;
         }
+        catch
+        {
+            // A read or a write failed: stop every reader too, then let the first exception through.
+            await read.StopAsync();
+            throw;
+        }
         finally
         {
             foreach (var table in tables)
@@ -80,111 +138,51 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
     }
 
     /// <summary>
-    /// Reads every source and writes what it read. Reading Clever and writing the database overlap: readers turn pages
-    /// into validated batches, this method writes them, with up to two pages of records between the two, so the sync
-    /// runs at the pace of the slower side rather than the sum of both, in bounded memory. Up to
-    /// <see cref="SyncOptions.SourcesReadAtOnce"/> sources are read at once (a source's pages can only follow one another,
-    /// each page's cursor being the last id of the one before, so a second source is the only way to have two pages
-    /// coming); each further source starts when the one that many places before it has read its last page.
-    /// </summary>
-    private async Task<IReadOnlyList<(IGrouping<CleverSource, EntityTable> Source, SourceReadResult Result)>> ReadSourcesAsync(IReadOnlyList<EntityTable> tables,
-        ReadScope scope, SchoolSyncTarget target, IReadOnlySet<CleverSource> parents, int batchSize, IProgress<SyncProgress>? progress,
-        CancellationToken cancellationToken)
-    {
-        var pending = 2 * (int)Math.Ceiling((double)apiOptions.Value.PageSize / batchSize) + 1;
-        var atOnce = options.Value.SourcesReadAtOnce;
-        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reads = new List<SourceRead>();
-        try
-        {
-            foreach (var source in tables.GroupBy(t => t.Entity.Source))
-            {
-                var turn = reads.Count >= atOnce ? reads[^atOnce].Reading : Task.CompletedTask;
-                reads.Add(StartReading(source, scope, target, parents.Contains(source.Key), batchSize, pending, turn, stopReading.Token));
-            }
-
-            return await WriteSourcesAsync(reads, target, progress, cancellationToken);
-        }
-        catch
-        {
-            // A read or a write failed: stop every reader too, then let the first exception through.
-            await stopReading.CancelAsync();
-            foreach (var read in reads)
-            {
-                await read.Reading.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-
-            throw;
-        }
-    }
-
-    /// <summary>Starts reading one source into a bounded channel once <paramref name="turn"/> (a source read before it) has read its last page.</summary>
-    private SourceRead StartReading(IGrouping<CleverSource, EntityTable> source, ReadScope scope, SchoolSyncTarget target, bool collectIds, int batchSize,
-        int pending, Task turn, CancellationToken stopReading)
-    {
-        var batches = Channel.CreateBounded<ReadBatch>(new BoundedChannelOptions(pending) { SingleReader = true, SingleWriter = true });
-        var reading = Task.Run(async () =>
-        {
-            try
-            {
-                await turn;
-            }
-            catch (Exception ex)
-            {
-                // The source before failed or was stopped: this one is never read, and nobody waits on its channel in vain.
-                batches.Writer.TryComplete(ex);
-                throw;
-            }
-
-            return await reader.ReadAsync(source.Key, source.Select(t => (t.Entity, t.Map)).ToList(), scope, target.Credentials,
-                batchSize, batches.Writer, collectIds, stopReading);
-        }, CancellationToken.None);
-        return new SourceRead(source, batches.Reader, reading);
-    }
-
-    /// <summary>
     /// Writes the batches of every source as they come, one at a time (one connection) and taking the sources in turn,
     /// then counts what each source's read found once its last batch is written. A failed read's exception comes
     /// through here, before anything could be deleted.
     /// </summary>
-    private static async Task<IReadOnlyList<(IGrouping<CleverSource, EntityTable> Source, SourceReadResult Result)>> WriteSourcesAsync(
-        IReadOnlyList<SourceRead> reads, SchoolSyncTarget target, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<(CleverSource Source, IReadOnlyList<EntityTable> Tables, SourceReadResult Result)>> WriteSourcesAsync(
+        FullRead read, IReadOnlyList<EntityTable> tables, SchoolSyncTarget target, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        foreach (var table in reads.SelectMany(r => r.Source).Where(t => t.CountBefore > 0))
+        foreach (var table in tables.Where(t => t.CountBefore > 0))
         {
             // Keys are only remembered when something could be missing: a table empty at the start (a school's
             // first sync, inside this transaction) has nothing to delete.
             await table.Writer.BeginSeenAsync(cancellationToken);
         }
 
-        var results = new SourceReadResult?[reads.Count];
-        var waits = new Task?[reads.Count];
-        var open = reads.Count;
+        var sources = read.Sources;
+        // Each source's tables in the order of its batches' tables.
+        var sourceTables = sources.Select(s => s.Entities.Select(e => tables.Single(t => t.Entity == e)).ToList()).ToList();
+        var results = new SourceReadResult?[sources.Count];
+        var waits = new Task?[sources.Count];
+        var open = sources.Count;
         while (open > 0)
         {
-            for (var i = 0; i < reads.Count; i++)
+            for (var i = 0; i < sources.Count; i++)
             {
                 if (results[i] is not null)
                 {
                     continue;
                 }
 
-                if (reads[i].Batches.TryRead(out var batch))
+                if (sources[i].Batches.TryRead(out var batch))
                 {
-                    await WriteBatchAsync(reads[i], batch, target, progress, cancellationToken);
+                    await WriteBatchAsync(sourceTables[i], batch, target, progress, cancellationToken);
                 }
-                else if (reads[i].Batches.Completion.IsCompleted)
+                else if (sources[i].Batches.Completion.IsCompleted)
                 {
-                    results[i] = await CountReadAsync(reads[i], target, progress);
+                    results[i] = await CountReadAsync(sources[i], sourceTables[i], target, progress);
                     open--;
                 }
             }
 
-            for (var i = 0; i < reads.Count; i++)
+            for (var i = 0; i < sources.Count; i++)
             {
                 if (results[i] is null && waits[i] is not { IsCompleted: false })
                 {
-                    waits[i] = WaitForBatchAsync(reads[i].Batches, cancellationToken);
+                    waits[i] = WaitForBatchAsync(sources[i].Batches, cancellationToken);
                 }
             }
 
@@ -195,7 +193,7 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
             }
         }
 
-        return reads.Select((r, i) => (r.Source, results[i]!)).ToList();
+        return sources.Select((s, i) => (s.Key, (IReadOnlyList<EntityTable>)sourceTables[i], results[i]!)).ToList();
     }
 
     /// <summary>Completes when the channel has a batch or is done; how it ended (a failed read) is read from the read itself.</summary>
@@ -211,10 +209,9 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
         }
     }
 
-    private static async Task WriteBatchAsync(SourceRead read, ReadBatch batch, SchoolSyncTarget target, IProgress<SyncProgress>? progress,
+    private static async Task WriteBatchAsync(IReadOnlyList<EntityTable> tables, ReadBatch batch, SchoolSyncTarget target, IProgress<SyncProgress>? progress,
         CancellationToken cancellationToken)
     {
-        var tables = read.Tables;
         for (var i = 0; i < tables.Count; i++)
         {
             await tables[i].UpsertAsync(batch.Tables[i].Rows, cancellationToken);
@@ -228,24 +225,19 @@ public sealed partial class FullSync(SourceReader reader, IOptions<SyncOptions> 
     }
 
     /// <summary>Counts what a source's finished read found; rethrows a failed read, so nothing is deleted after a partial one.</summary>
-    private static async Task<SourceReadResult> CountReadAsync(SourceRead read, SchoolSyncTarget target, IProgress<SyncProgress>? progress)
+    private static async Task<SourceReadResult> CountReadAsync(SourceRead read, IReadOnlyList<EntityTable> tables, SchoolSyncTarget target,
+        IProgress<SyncProgress>? progress)
     {
         var result = await read.Reading;
-        foreach (var table in read.Tables)
+        foreach (var table in tables)
         {
             var tally = result.Entities[table.Entity];
             table.CountRead(tally.Processed, tally.Failed, tally.MaxLastModified);
             table.KeepFailures(tally.Failures);
         }
 
-        progress?.Report(new SyncProgress(target.School.Name, "Read", read.Tables[0].Entity.EntityType, result.Read));
+        progress?.Report(new SyncProgress(target.School.Name, "Read", tables[0].Entity.EntityType, result.Read));
         return result;
-    }
-
-    /// <summary>One source being read: its tables, the batches read so far, and the reading itself.</summary>
-    private sealed record SourceRead(IGrouping<CleverSource, EntityTable> Source, ChannelReader<ReadBatch> Batches, Task<SourceReadResult> Reading)
-    {
-        public IReadOnlyList<EntityTable> Tables { get; } = [.. Source];
     }
 
     private async Task RemoveMissingAsync(EntityTable table, IReadOnlyList<EntityTable> tables, IReadOnlyDictionary<CleverSource, IReadOnlySet<string>> readIds,
